@@ -1,0 +1,331 @@
+"""The `courrier` command line. Thin: each command parses, calls pipeline code, prints.
+
+Exit codes: 0 ok, 1 bad usage, 2 bad config, 3 missing dependency (see `ExitCode`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.config import Config, load_config
+from pipeline.errors import CourrierError
+
+DEFAULT_DATA = Path("courrier-data")
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: the bundled config/courrier.toml).")
+data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+    show_default=True, help="Data dir: inbox/, store/, quarantine/, courrier.db, log/.")
+broker_option = click.option(
+    "--broker", metavar="URL",
+    help="Broker URL, e.g. amqp://user:pw@host/vhost (default: the embedded queues in the "
+         "data dir, no server needed).")
+commune_option = click.option("--commune", help="Commune id (default: the first in the config).")
+
+
+class CourrierGroup(click.Group):
+    """Turns the project's exceptions into their exit codes, once, at the edge."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CourrierError as exc:
+            click.echo(f"courrier: {exc}", err=True)
+            sys.exit(int(exc.exit_code))
+
+
+@click.group(cls=CourrierGroup)
+@click.option("-v", "--verbose", is_flag=True, help="Log what every part of the pipeline does.")
+@click.version_option(package_name="courrier")
+def main(verbose: bool) -> None:
+    """courrier — intake pipeline for the incoming mail of communes."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s",
+    )
+
+
+def _config(config_path: Path | None, data_dir: Path) -> Config:
+    return load_config(config_path, data_dir)
+
+
+def _wait_for_signal() -> None:
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    while not stopped.wait(1.0):
+        pass
+
+
+@main.command()
+@config_option
+@data_option
+@broker_option
+@click.option("--no-workers", is_flag=True,
+              help="Register node only (watchers, register, relay): workers run elsewhere.")
+@click.option("--processes", type=int, help="OCR processes (default: config, else one per core).")
+def run(config_path: Path | None, data_dir: Path, broker: str | None, no_workers: bool,
+        processes: int | None) -> None:
+    """Run the pipeline until interrupted: watch the inboxes, register, read, route."""
+    from pipeline.runner import PipelineNode
+
+    config = _config(config_path, data_dir)
+    node = PipelineNode(config, broker, with_workers=not no_workers, ocr_processes=processes)
+    node.start()
+    inboxes = ", ".join(str(c.inbox) for c in config.communes)
+    click.echo(f"courrier: running on {config.data_dir} (inbox: {inboxes}); Ctrl-C to stop",
+               err=True)
+    try:
+        _wait_for_signal()
+    finally:
+        node.stop()
+
+
+@main.command()
+@config_option
+@data_option
+@broker_option
+def watch(config_path: Path | None, data_dir: Path, broker: str | None) -> None:
+    """Run the register node alone (same as `run --no-workers`)."""
+    from pipeline.runner import PipelineNode
+
+    node = PipelineNode(_config(config_path, data_dir), broker, with_workers=False)
+    node.start()
+    try:
+        _wait_for_signal()
+    finally:
+        node.stop()
+
+
+@main.command()
+@click.argument("role", type=click.Choice(["ocr", "route"]))
+@config_option
+@data_option
+@broker_option
+@click.option("--processes", type=int, help="OCR processes (default: one per core).")
+def worker(role: str, config_path: Path | None, data_dir: Path, broker: str | None,
+           processes: int | None) -> None:
+    """Run OCR or routing workers alone, e.g. on another machine with --broker amqp://…"""
+    from pipeline.extraction import check_ocr_available
+    from pipeline.queues import all_queues
+    from workers.ocr_worker import OcrWorker, make_sandbox
+    from workers.route_worker import RouteWorker
+
+    config = _config(config_path, data_dir)
+    url = broker or config.embedded_broker_url
+    topology = all_queues([c.id for c in config.communes], config.services)
+    if role == "ocr":
+        check_ocr_available(config.ocr_language)
+        workers: list[Any] = [
+            OcrWorker(url, topology, make_sandbox(config.limits, config.ocr_language))
+            for _ in range(processes or config.worker_processes())
+        ]
+    else:
+        workers = [RouteWorker(url, topology, config)]
+    threads = [w.start_thread(f"{role}-{n}") for n, w in enumerate(workers)]
+    try:
+        _wait_for_signal()
+    finally:
+        for w in workers:
+            w.stop()
+        for thread in threads:
+            thread.join(timeout=10)
+
+
+@main.command()
+@click.argument("service")
+@commune_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write each item as <reg>.<ext> and <reg>.json into this folder.")
+@click.option("--follow", is_flag=True, help="Keep waiting for new mail.")
+@click.option("--with-document", is_flag=True,
+              help="In JSON lines, include the document (base64).")
+@config_option
+@data_option
+@broker_option
+def consume(service: str, commune: str | None, out: Path | None, follow: bool,
+            with_document: bool, config_path: Path | None, data_dir: Path,
+            broker: str | None) -> None:
+    """Take the mail waiting in a service's queue (then exit, unless --follow)."""
+    from pipeline.consume import consume_service, write_json_lines, write_to_folder
+    from pipeline.queues import open_connection
+
+    config = _config(config_path, data_dir)
+    if service not in config.services:
+        raise click.UsageError(f"unknown service {service!r}; known: "
+                               + ", ".join(config.services))
+    commune_id = config.commune(commune).id
+    writer = write_to_folder(out) if out else write_json_lines(click.echo, with_document)
+    with open_connection(broker or config.embedded_broker_url) as connection:
+        count = consume_service(connection, commune_id, service, writer, follow=follow)
+    click.echo(f"{count} item(s) taken from courrier.{commune_id}.{service}", err=True)
+
+
+@main.command()
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new decisions.")
+@click.option("--service", help="Only decisions for this service.")
+@commune_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("-n", "--lines", default=20, show_default=True, help="How many past decisions.")
+@config_option
+@data_option
+def tail(follow: bool, service: str | None, commune: str | None, as_json: bool, lines: int,
+         config_path: Path | None, data_dir: Path) -> None:
+    """Show the latest routing decisions (registered, routed, quarantined, delivered…)."""
+    from pipeline.register import Register
+
+    config = _config(config_path, data_dir)
+    register = _open_register(config)
+    stages = ("routed", "quarantined", "duplicate", "delivered")
+
+    def shown(event: dict[str, Any]) -> bool:
+        return ((not service or event["service"] == service)
+                and (not commune or event["commune"] == commune))
+
+    events = [e for e in register.events_after(0, stages) if shown(e)]
+    last = events[-1]["id"] if events else 0
+    for event in events[-lines:] if lines else []:
+        _print_event(event, as_json)
+    while follow:
+        time.sleep(0.5)
+        for event in register.events_after(last, stages):
+            last = event["id"]
+            if shown(event):
+                _print_event(event, as_json)
+    assert isinstance(register, Register)
+
+
+def _print_event(event: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({k: event[k] for k in (
+            "ts", "commune", "reg", "stage", "service", "filename", "detail")},
+            ensure_ascii=False))
+    else:
+        click.echo(f"{event['ts']}  {event['commune']}  {event['reg'] or '-':11}  "
+                   f"{event['stage']:11}  {event['service'] or '-':20}  {event['filename']}  "
+                   f"{event['detail']}")
+
+
+def _open_register(config: Config) -> Any:
+    from pipeline.register import Register
+
+    if not config.db_path.exists():
+        raise click.UsageError(f"no register at {config.db_path} (run `courrier run` first, "
+                               "or give --data)")
+    return Register(config.db_path)
+
+
+@main.command()
+@click.argument("reg")
+@commune_option
+@click.option("--json", "as_json", is_flag=True, help="The whole entry as JSON.")
+@config_option
+@data_option
+def show(reg: str, commune: str | None, as_json: bool, config_path: Path | None,
+         data_dir: Path) -> None:
+    """Show one register entry and its timestamped trail."""
+    from pipeline.export import export_record
+
+    config = _config(config_path, data_dir)
+    register = _open_register(config)
+    item = register.find(reg, commune)
+    if item is None:
+        raise click.UsageError(f"no register entry {reg}")
+    record = export_record(register, item)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    for key in ("reg", "commune", "status", "service", "filename", "source", "doc_type",
+                "sender", "sender_email", "date", "subject", "references", "siret",
+                "amount_ttc", "pages", "confidence", "quarantine_reason", "duplicate_of"):
+        if record.get(key) not in (None, [], ""):
+            click.echo(f"{key:>18}: {record[key]}")
+    click.echo("            events:")
+    for event in record["events"]:
+        click.echo(f"  {event['ts']}  {event['stage']:12} {event['detail']}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@commune_option
+@config_option
+@data_option
+def export(fmt: str, commune: str | None, config_path: Path | None, data_dir: Path) -> None:
+    """Print the register, one item per line."""
+    from pipeline.export import export_lines
+
+    register = _open_register(_config(config_path, data_dir))
+    for line in export_lines(register, fmt, commune):
+        click.echo(line)
+
+
+@main.command()
+@config_option
+@data_option
+def stats(config_path: Path | None, data_dir: Path) -> None:
+    """Count register entries by status."""
+    register = _open_register(_config(config_path, data_dir))
+    counts = register.count_by_status()
+    for status, count in sorted(counts.items()):
+        click.echo(f"{status:>12}: {count}")
+    click.echo(f"{'total':>12}: {sum(counts.values())}")
+
+
+@main.command()
+@click.option("--samples", "samples_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parent.parent / "samples", show_default=True,
+              help="A folder with labels.jsonl and the files it lists.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Data dir (default: a new temporary folder).")
+@config_option
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait in all.")
+def demo(samples_dir: Path, data_dir: Path | None, config_path: Path | None,
+         timeout: float) -> None:
+    """Run the pipeline on the bundled samples and show where each letter went."""
+    import tempfile
+
+    from pipeline.batch import run_batch
+    from pipeline.labels import read_labels
+
+    labels = read_labels(samples_dir)
+    files = [samples_dir / label["file"] for label in labels]
+    expected = {samples_dir / label["file"]: label.get("service") for label in labels}
+    with tempfile.TemporaryDirectory(prefix="courrier-demo-") as tmp:
+        config = _config(config_path, data_dir or Path(tmp))
+        click.echo(f"courrier demo: {len(files)} letters into {config.default_commune.inbox}")
+        right = 0
+
+        def report(outcome: Any) -> None:
+            nonlocal right
+            item = outcome.item
+            target = item["service"] or item["status"]
+            good = expected.get(outcome.source) == target
+            right += good
+            verdict = "ok" if good else f"expected {expected.get(outcome.source)}"
+            click.echo(f"  {outcome.dropped_as:44} → {item['reg'] or '(duplicate)':11} → "
+                       f"{target:20} {outcome.seconds:6.1f} s  {verdict}")
+
+        started = time.monotonic()
+        outcomes = run_batch(config, files, timeout=timeout, progress=report)
+        missing = [o.dropped_as for o in outcomes if o.item is None]
+        click.echo(f"{len(files) - len(missing)}/{len(files)} letters registered and routed in "
+                   f"{time.monotonic() - started:.1f} s; {right} to the expected service")
+        if missing:
+            click.echo(f"not finished before the deadline: {', '.join(missing)}", err=True)
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

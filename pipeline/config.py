@@ -1,0 +1,252 @@
+"""Configuration: read once from TOML, validated, and passed down as frozen objects.
+
+Nothing else in the project reads configuration files or environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.folding import fold
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "courrier.toml"
+TRIAGE = "triage"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A folded phrase that reveals a document type; `prefix` matches any word ending."""
+
+    phrase: str
+    weight: float
+    prefix: bool = False
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        tail = r"[a-z0-9]*" if self.prefix else ""
+        return re.compile(r"(?<![a-z0-9])" + re.escape(self.phrase) + tail + r"(?![a-z0-9])")
+
+
+@dataclass(frozen=True)
+class DocTypeRule:
+    name: str
+    service: str
+    keywords: tuple[Keyword, ...]
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    min_score: float
+    min_margin: float
+    subject_weight: float
+    doc_types: tuple[DocTypeRule, ...]
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: str
+    name: str
+    inbox: Path
+    routing: RoutingConfig
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    max_pages: int
+    max_image_pixels: int
+    timeout_seconds: float
+    memory_bytes: int
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path
+    data_dir: Path
+    communes: tuple[Commune, ...]
+    services: dict[str, str] = field(hash=False)
+    limits: Limits
+    stable_seconds: float
+    rescan_seconds: float
+    watch_mode: str
+    poll_seconds: float
+    ocr_processes: int
+    ocr_language: str
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "courrier.db"
+
+    @property
+    def routing_log(self) -> Path:
+        return self.data_dir / "log" / "routing.log"
+
+    @property
+    def embedded_broker_url(self) -> str:
+        return f"sqlite://{self.data_dir / 'queues.db'}"
+
+    @property
+    def default_commune(self) -> Commune:
+        return self.communes[0]
+
+    def commune(self, commune_id: str | None) -> Commune:
+        """The commune named `commune_id`, or the first one when None."""
+        if commune_id is None:
+            return self.default_commune
+        for commune in self.communes:
+            if commune.id == commune_id:
+                return commune
+        known = ", ".join(c.id for c in self.communes)
+        raise ConfigError(f"unknown commune {commune_id!r} (this config has: {known})")
+
+    def worker_processes(self) -> int:
+        return self.ocr_processes or os.cpu_count() or 1
+
+
+def load_config(path: Path | None, data_dir: Path) -> Config:
+    """Read and validate the TOML config at `path` (the bundled default when None)."""
+    source = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {source}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {source}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
+    try:
+        return _build(raw, source, Path(data_dir).resolve())
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def _build(raw: dict[str, Any], source: Path, data_dir: Path) -> Config:
+    pipeline = raw.get("pipeline", {})
+    services = raw.get("services") or {}
+    if not isinstance(services, dict) or not services:
+        raise ConfigError(f"{source}: [services] must list the service catalogue")
+    for service in services:
+        _check_id(service, "service")
+    if TRIAGE not in services:
+        raise ConfigError(f"{source}: the service catalogue must contain {TRIAGE!r}")
+    routing = _routing(raw.get("routing", {}), raw.get("doc_types", {}), None, services)
+    communes_raw = raw.get("communes") or []
+    if not communes_raw:
+        raise ConfigError(f"{source}: at least one [[communes]] entry is needed")
+    communes = tuple(_commune(entry, data_dir, routing, raw, services) for entry in communes_raw)
+    ids = [c.id for c in communes]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{source}: commune ids must be unique, got {ids}")
+    limits_raw = raw.get("limits", {})
+    limits = Limits(
+        max_file_bytes=int(float(limits_raw.get("max_file_mb", 100)) * 1024 * 1024),
+        max_pages=int(limits_raw.get("max_pages", 50)),
+        max_image_pixels=int(float(limits_raw.get("max_image_megapixels", 60)) * 1_000_000),
+        timeout_seconds=float(limits_raw.get("timeout_seconds", 600)),
+        memory_bytes=int(float(limits_raw.get("memory_mb", 1536)) * 1024 * 1024),
+    )
+    watch_mode = pipeline.get("watch_mode", "events")
+    if watch_mode not in ("events", "polling"):
+        raise ConfigError(f"{source}: watch_mode must be 'events' or 'polling', not {watch_mode!r}")
+    config = Config(
+        source=source,
+        data_dir=data_dir,
+        communes=communes,
+        services=dict(services),
+        limits=limits,
+        stable_seconds=float(pipeline.get("stable_seconds", 1.0)),
+        rescan_seconds=float(pipeline.get("rescan_seconds", 15.0)),
+        watch_mode=watch_mode,
+        poll_seconds=float(pipeline.get("poll_seconds", 2.0)),
+        ocr_processes=int(pipeline.get("ocr_processes", 0)),
+        ocr_language=str(pipeline.get("ocr_language", "fra")),
+    )
+    _check_layout(config)
+    return config
+
+
+def _commune(
+    entry: dict[str, Any],
+    data_dir: Path,
+    routing: RoutingConfig,
+    raw: dict[str, Any],
+    services: dict[str, str],
+) -> Commune:
+    commune_id = _check_id(entry["id"], "commune")
+    inbox = Path(entry.get("inbox", f"inbox-{commune_id}"))
+    if not inbox.is_absolute():
+        inbox = data_dir / inbox
+    if "doc_types" in entry:
+        # a commune's own doc types extend or replace the shared ones, name by name
+        merged = {**raw.get("doc_types", {}), **entry["doc_types"]}
+        routing = _routing(raw.get("routing", {}), merged, entry.get("routing"), services)
+    return Commune(id=commune_id, name=str(entry.get("name", commune_id)), inbox=inbox,
+                   routing=routing)
+
+
+def _routing(
+    base: dict[str, Any],
+    doc_types: dict[str, Any],
+    override: dict[str, Any] | None,
+    services: dict[str, str],
+) -> RoutingConfig:
+    settings = {**base, **(override or {})}
+    rules = []
+    for name, spec in doc_types.items():
+        service = spec["service"]
+        if service not in services:
+            raise ConfigError(f"doc type {name!r} names unknown service {service!r}")
+        rules.append(DocTypeRule(name=name, service=service,
+                                 keywords=tuple(_keyword(k) for k in spec.get("keywords", []))))
+    return RoutingConfig(
+        min_score=float(settings.get("min_score", 3.0)),
+        min_margin=float(settings.get("min_margin", 0.6)),
+        subject_weight=float(settings.get("subject_weight", 2.0)),
+        doc_types=tuple(rules),
+    )
+
+
+def _keyword(spec: str) -> Keyword:
+    phrase, _, weight = spec.rpartition("=") if "=" in spec else (spec, "", "1")
+    prefix = phrase.endswith("*")
+    folded = fold(phrase.rstrip("*"))
+    if not folded:
+        raise ValueError(f"empty keyword in {spec!r}")
+    return Keyword(phrase=folded, weight=float(weight), prefix=prefix)
+
+
+def _check_id(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise ConfigError(f"{what} id {value!r}: use lower-case letters, digits and hyphens")
+    return value
+
+
+def _check_layout(config: Config) -> None:
+    """Refuse layouts that would feed the pipeline its own output."""
+    inboxes = [c.inbox.resolve() for c in config.communes]
+    if len(set(inboxes)) != len(inboxes):
+        raise ConfigError("two communes share one inbox folder")
+    for inbox in inboxes:
+        if not inbox.is_relative_to(config.data_dir) and not inbox.is_dir():
+            raise ConfigError(f"inbox folder does not exist: {inbox}")
+        for inner in (config.store_dir, config.quarantine_dir, config.db_path.parent / "log"):
+            if inner.resolve().is_relative_to(inbox):
+                raise ConfigError(f"{inner} must not be inside the watched folder {inbox}")
+        for other in inboxes:
+            if other != inbox and other.is_relative_to(inbox):
+                raise ConfigError(f"inbox {other} is inside another inbox {inbox}")

@@ -1,0 +1,106 @@
+"""`courrier consume`: a service takes the mail waiting in its queue.
+
+Each delivery is written out (a folder, or one JSON line), then a receipt is sent back to
+the register (the message's `reply_to`), then the message is acknowledged: a crash in
+between redelivers it, and a delivery already written is not written twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kombu import Connection, Exchange, Producer
+
+from pipeline.clock import utc_now
+from pipeline.messages import document_bytes, receipt
+from pipeline.quarantine import safe_filename
+from pipeline.queues import declare, publish, service_queue
+
+Writer = Callable[[dict[str, Any]], bool]
+
+
+def write_to_folder(out: Path) -> Writer:
+    """Writes `<reg>.<ext>` (the document) and `<reg>.json` (its metadata) into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def write(body: dict[str, Any]) -> bool:
+        stem = body["reg"]
+        meta_path = out / f"{stem}.json"
+        if meta_path.exists() and json.loads(meta_path.read_text("utf-8")).get("msg_id") == \
+                body["msg_id"]:
+            return False  # already written by an earlier, interrupted run
+        suffix = Path(safe_filename(body["filename"])).suffix.lower() or ".bin"
+        _write_atomically(out / f"{stem}{suffix}", document_bytes(body))
+        metadata = {k: v for k, v in body.items() if k != "document_base64"}
+        metadata["document"] = f"{stem}{suffix}"
+        _write_atomically(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2).encode())
+        return True
+
+    return write
+
+
+def write_json_lines(emit: Callable[[str], None], with_document: bool = False) -> Writer:
+    """Emits one JSON line per delivery (the document's bytes only when asked)."""
+
+    def write(body: dict[str, Any]) -> bool:
+        shown = body if with_document else {k: v for k, v in body.items()
+                                             if k != "document_base64"}
+        emit(json.dumps(shown, ensure_ascii=False))
+        return True
+
+    return write
+
+
+def consume_service(connection: Connection, commune: str, service: str, writer: Writer, *,
+                    follow: bool = False, consumer_name: str | None = None,
+                    idle_timeout: float = 1.0) -> int:
+    """Take the deliveries of one service; return how many were written.
+
+    Without `follow`, returns once the queue has been empty for `idle_timeout` seconds.
+    """
+    queue = service_queue(commune, service)
+    declare(connection, [queue])
+    consumer_name = consumer_name or f"courrier-consume@{socket.gethostname()}"
+    producer = Producer(connection.channel())
+    written = 0
+
+    def on_message(body: dict[str, Any], message: Any) -> None:
+        nonlocal written
+        body = {**body, "msg_id": body.get("msg_id") or message.properties.get("message_id")}
+        if writer(body):
+            written += 1
+        reply_to = message.properties.get("reply_to")
+        if reply_to:
+            publish(producer, receipt(body, consumer_name, utc_now()), exchange=Exchange(""),
+                    routing_key=reply_to, message_id=f"{body['msg_id']}:receipt")
+        message.ack()
+
+    with connection.Consumer([queue], callbacks=[on_message], accept=["json"],
+                             prefetch_count=1):
+        while True:
+            try:
+                connection.drain_events(timeout=idle_timeout)
+            except TimeoutError:
+                if not follow:
+                    return written
+            except KeyboardInterrupt:
+                return written
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".courrier-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

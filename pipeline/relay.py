@@ -1,0 +1,69 @@
+"""Outbox relay: hands the messages the register has written to the broker, then marks
+them sent. A message is sent at least once; receivers ignore what they have already done."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from kombu import Producer, Queue
+
+from pipeline.messages import with_document
+from pipeline.queues import (
+    OCR_QUEUE,
+    RECEIPTS_QUEUE,
+    ROUTE_QUEUE,
+    SERVICE_EXCHANGE,
+    WORK_EXCHANGE,
+    declare,
+    open_connection,
+    publish,
+)
+from pipeline.register import OutboxMessage, Register
+from pipeline.store import DocumentStore
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, broker_url: str, topology: list[Queue], register: Register,
+                 store: DocumentStore, idle_seconds: float = 0.5) -> None:
+        self.broker_url = broker_url
+        self.topology = topology
+        self.register = register
+        self.store = store
+        self.idle_seconds = idle_seconds
+        self.wake = threading.Event()
+        self.sent = 0
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until `stop` is set; reconnects (with backoff) when the broker goes away."""
+        with open_connection(self.broker_url) as connection:
+            connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=10)
+            declare(connection, self.topology)
+            producer = Producer(connection.default_channel)
+            while not stop.is_set():
+                pending = self.register.pending_outbox()
+                for message in pending:
+                    self._send(producer, message)
+                if not pending:
+                    self.wake.wait(self.idle_seconds)
+                    self.wake.clear()
+
+    def _send(self, producer: Producer, message: OutboxMessage) -> None:
+        payload = message.payload
+        reply_to = None
+        if message.kind == "extract":
+            exchange, key = WORK_EXCHANGE, OCR_QUEUE.routing_key
+        elif message.kind == "route":
+            exchange, key = WORK_EXCHANGE, ROUTE_QUEUE.routing_key
+        elif message.kind.startswith("deliver:"):
+            exchange, key = SERVICE_EXCHANGE, f"{payload['commune']}.{payload['service']}"
+            reply_to = RECEIPTS_QUEUE.name
+        else:
+            raise ValueError(f"outbox row {message.id} has unknown kind {message.kind!r}")
+        body = with_document(payload, self.store)
+        publish(producer, body, exchange=exchange, routing_key=key, message_id=message.msg_id,
+                reply_to=reply_to)
+        self.register.mark_sent(message.id)
+        self.sent += 1

@@ -1,0 +1,121 @@
+"""Text extraction of untrusted documents in a child process, with a time and memory cap.
+
+A hostile or broken file may hang a parser, exhaust memory or crash a C library. The child
+takes that risk; the worker only sees a `DocumentError` with a readable reason, and a fresh
+child replaces one that was killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from dataclasses import asdict
+from multiprocessing.connection import Connection
+from typing import Any
+
+from pipeline.errors import (
+    CorruptDocument,
+    DocumentError,
+    EncryptedDocument,
+    LimitExceeded,
+    MissingDependency,
+    UnsupportedFormat,
+)
+from pipeline.extraction import ExtractionLimits, extract_text
+from pipeline.metadata import extract_metadata
+
+# spawn, not fork: the parent runs threads, and a forked child could inherit a held lock
+_CONTEXT = multiprocessing.get_context("spawn")
+_ERRORS = {cls.__name__: cls for cls in (DocumentError, UnsupportedFormat, CorruptDocument,
+                                         EncryptedDocument, LimitExceeded)}
+
+
+def read_document(content: bytes, filename: str, limits: ExtractionLimits) -> dict[str, Any]:
+    """Extract text and first metadata of one document (runs inside the child)."""
+    extracted = extract_text(content, filename, limits)
+    email = asdict(extracted.email) if extracted.email else None
+    metadata = extract_metadata(extracted.text, email)
+    return {
+        "text": extracted.text,
+        "pages": extracted.pages,
+        "confidence": extracted.confidence,
+        "extraction_method": extracted.method,
+        "source": extracted.source,
+        **metadata.as_dict(),
+    }
+
+
+def _serve(conn: Connection, memory_bytes: int) -> None:
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        content, filename, limits = request
+        try:
+            conn.send(("ok", read_document(content, filename, limits)))
+        except DocumentError as exc:
+            name = type(exc).__name__
+            conn.send((name if name in _ERRORS else "DocumentError", exc.reason))
+        except MissingDependency as exc:
+            conn.send(("MissingDependency", str(exc)))
+        except MemoryError:
+            conn.send(("LimitExceeded", "the document needs more memory than allowed"))
+        except Exception as exc:  # a parser bug on a hostile file is the document's fault
+            conn.send(("CorruptDocument", f"the document could not be read ({type(exc).__name__}:"
+                                          f" {exc})"))
+
+
+class ExtractionSandbox:
+    """One child process that extracts documents one at a time, replaced when killed."""
+
+    def __init__(self, limits: ExtractionLimits, timeout: float, memory_bytes: int) -> None:
+        self.limits = limits
+        self.timeout = timeout
+        self.memory_bytes = memory_bytes
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def _start(self) -> Connection:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(target=_serve, args=(child, self.memory_bytes), daemon=True,
+                                   name="courrier-extraction")
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        return parent
+
+    def extract(self, content: bytes, filename: str) -> dict[str, Any]:
+        """Text and metadata of one document; raises DocumentError on failure or a limit."""
+        conn = self._conn if self._process and self._process.is_alive() else self._start()
+        try:
+            conn.send((content, filename, self.limits))
+            if not conn.poll(self.timeout):
+                self.close()
+                raise LimitExceeded(
+                    f"reading the document took longer than {self.timeout:g} seconds"
+                )
+            status, value = conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            code = self._process.exitcode if self._process else None
+            self.close()
+            raise LimitExceeded(
+                "reading the document stopped the extraction process "
+                f"(exit code {code}); it may need more memory than allowed"
+            ) from None
+        if status == "ok":
+            return value
+        if status == "MissingDependency":
+            raise MissingDependency(value)
+        raise _ERRORS.get(status, DocumentError)(value)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join(timeout=5)
+        self._process, self._conn = None, None
