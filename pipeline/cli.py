@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from pipeline.config import Config, load_config
-from pipeline.errors import CourrierError
+from pipeline.errors import CourrierError, ExitCode
 
 DEFAULT_DATA = Path("courrier-data")
 
@@ -35,14 +35,25 @@ commune_option = click.option("--commune", help="Commune id (default: the first 
 
 
 class CourrierGroup(click.Group):
-    """Turns the project's exceptions into their exit codes, once, at the edge."""
+    """Turns errors into the contract's exit codes, once, at the edge."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
         try:
-            return super().invoke(ctx)
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:  # click would exit 2, which here means bad config
+            exc.show()
+            sys.exit(int(ExitCode.BAD_USAGE))
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(int(ExitCode.BAD_USAGE))
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(int(ExitCode.BAD_USAGE))
         except CourrierError as exc:
             click.echo(f"courrier: {exc}", err=True)
             sys.exit(int(exc.exit_code))
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=CourrierGroup)

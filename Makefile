@@ -1,0 +1,45 @@
+# courrier — `make demo` and `make test` set up a fresh machine (Debian/Ubuntu, as root or
+# with sudo): system packages through apt-get when absent, then a virtualenv in .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: install system-deps demo test test-fast lint bench clean
+
+install: system-deps $(VENV)/.installed
+
+# tesseract with its French data; python3-venv where Debian splits it out
+system-deps:
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx fra \
+	   || ! tesseract --list-langs 2>/dev/null | grep -qx osd; then \
+	  echo "installing tesseract-ocr with French data (apt-get)"; \
+	  $(APT) update -qq && $(APT) install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd; \
+	fi
+	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null; then \
+	  echo "installing python3-venv (apt-get)"; \
+	  $(APT) update -qq && $(APT) install -y -qq python3-venv; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+demo: install
+	$(BIN)/courrier demo
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

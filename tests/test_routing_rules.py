@@ -1,0 +1,113 @@
+"""Routing rules: the best document type decides the service; weak or contested letters
+wait in triage; a commune may have rules of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+from pipeline.folding import fold
+from pipeline.routing import route_item
+from tests.conftest import config_text
+
+
+@pytest.fixture
+def rules(config):
+    return config.default_commune.routing
+
+
+@pytest.mark.parametrize("subject, body, service, doc_type", [
+    ("Demande de copie intégrale d'acte de naissance", "Je vous prie de m'adresser une copie.",
+     "etat-civil", "demande-acte-etat-civil"),
+    ("Dépôt d'une déclaration préalable", "Pour la construction d'un abri de jardin de 9 m².",
+     "urbanisme", "declaration-prealable"),
+    (None, "FACTURE N° FA-2026-0042\nTotal TTC 1 234,56 €\nNet à payer", "finances", "facture"),
+    ("Nid de poule rue des Écoles", "Un affaissement de la chaussée est dangereux.",
+     "services-techniques", "signalement-voirie"),
+    ("Inscription à la cantine", "Mon fils mangera au restaurant scolaire le lundi.",
+     "affaires-scolaires", "cantine"),
+    ("Demande de logement social", "Je souhaite déposer une demande auprès d'un bailleur social.",
+     "action-sociale", "demande-logement"),
+    ("Candidature au poste d'agent technique", "Veuillez trouver mon curriculum vitae.",
+     "ressources-humaines", "candidature"),
+    ("Contrôle de légalité", "Le préfet a examiné la délibération du conseil municipal.",
+     "secretariat-general", "courrier-prefecture"),
+])
+def test_clear_letters_go_to_their_service(rules, subject, body, service, doc_type) -> None:
+    decision = route_item(f"{subject or ''}\n{body}", subject, rules)
+    assert (decision.service, decision.doc_type) == (service, doc_type)
+    assert decision.doc_type in decision.explanation
+    assert decision.matched
+
+
+def test_a_letter_that_matches_nothing_goes_to_triage(rules) -> None:
+    decision = route_item("Bonjour, merci pour votre accueil chaleureux.", None, rules)
+    assert decision.service == "triage"
+    assert decision.explanation == "no rule matched"
+
+
+def test_a_weak_score_goes_to_triage(rules) -> None:
+    decision = route_item("Il y a eu une prolongation.", None, rules)  # one weight-1 keyword
+    assert decision.service == "triage"
+    assert "too low" in decision.explanation
+
+
+def test_a_contested_letter_goes_to_triage(rules) -> None:
+    text = "Facture de la cantine scolaire"  # facture (finances) vs cantine (scolaire), equal
+    decision = route_item(text, None, rules)
+    assert decision.service == "triage"
+    assert "too close" in decision.explanation
+
+
+def test_the_subject_line_weighs_more_than_the_body(rules) -> None:
+    body = "Nous évoquons la cantine. Nous évoquons la facture."
+    assert route_item(body, "Facture", rules).service == "finances"
+    assert route_item(body, "Cantine", rules).service == "affaires-scolaires"
+
+
+def test_keywords_match_whole_words_without_case_or_accents(rules) -> None:
+    assert route_item("DÉCLARATION PRÉALABLE", None, rules).service == "urbanisme"
+    # "dia" must not fire inside "media" or "immédiatement"
+    decision = route_item("Nous avons immédiatement contacté les médias.", None, rules)
+    assert "dia" not in decision.matched
+
+
+def test_a_commune_can_have_its_own_rules(tmp_path: Path) -> None:
+    extra = ('\n[communes.doc_types.marche-hebdomadaire]\nservice = "secretariat-general"\n'
+             'keywords = ["marche hebdomadaire=5", "emplacement=2"]\n')
+    text = config_text(communes=[("ville", "inbox-ville")])
+    start = text.index("[services]")
+    text = text[:start] + extra.lstrip("\n") + "\n" + text[start:]
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path, tmp_path / "data")
+    decision = route_item("Demande d'emplacement au marché hebdomadaire", None,
+                          config.commune("ville").routing)
+    assert decision.doc_type == "marche-hebdomadaire"
+
+
+def test_fold() -> None:
+    assert fold("Objet : Déclaration  Préalable – n° 12") == "objet declaration prealable n 12"
+    assert fold("L’œuvre") == "l'oeuvre"
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("[services]\netat-civil = 'x'\n", "triage"),
+    ("[[communes]]\nid = 'Bad Id'\n[services]\ntriage='t'\n", "commune id"),
+    ("not toml [", "not valid TOML"),
+])
+def test_bad_configs_are_refused_with_a_clear_reason(tmp_path: Path, broken, message) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, tmp_path / "data")
+
+
+def test_a_store_inside_the_inbox_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(config_text(communes=[("x", str(tmp_path))]), encoding="utf-8")
+    with pytest.raises(ConfigError, match="inside the watched folder"):
+        load_config(path, tmp_path / "data")
