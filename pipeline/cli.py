@@ -338,5 +338,59 @@ def demo(samples_dir: Path, data_dir: Path | None, config_path: Path | None,
             sys.exit(1)
 
 
+@main.command(name="eval")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@config_option
+@click.option("--timeout", default=1800.0, show_default=True, help="Seconds to wait in all.")
+def evaluate(folder: Path, as_json: bool, config_path: Path | None, timeout: float) -> None:
+    """Run the pipeline on a labelled folder (FOLDER/labels.jsonl) and score it."""
+    import tempfile
+
+    from pipeline.batch import run_batch
+    from pipeline.evaluation import format_report, prediction_of, score
+    from pipeline.labels import read_labels
+
+    labels = read_labels(folder)
+    files = [folder / label["file"] for label in labels]
+    with tempfile.TemporaryDirectory(prefix="courrier-eval-") as tmp:
+        config = _config(config_path, Path(tmp))
+        done = 0
+
+        def progress(outcome: Any) -> None:
+            nonlocal done
+            done += 1
+            if not as_json and (done % 10 == 0 or done == len(files)):
+                click.echo(f"  {done}/{len(files)} processed", err=True)
+
+        started = time.monotonic()
+        outcomes = run_batch(config, files, timeout=timeout, progress=progress)
+        seconds = time.monotonic() - started
+    predictions = {label["file"]: prediction_of(outcome.item)
+                   for label, outcome in zip(labels, outcomes, strict=True)}
+    report = {**score(labels, predictions), "seconds": round(seconds, 1)}
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
+               else format_report(report))
+
+
+@main.group()
+def samples() -> None:
+    """The sample corpus."""
+
+
+@samples.command()
+@click.option("--count", default=40, show_default=True, help="How many letters.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same bytes.")
+@click.option("--heldout", is_flag=True,
+              help="Use the held-out templates and phrase banks (never tune rules on them).")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def generate(count: int, seed: int, heldout: bool, out: Path) -> None:
+    """Generate realistic labelled mail of a commune into OUT (with OUT/labels.jsonl)."""
+    from samples.generate import generate as generate_corpus
+
+    labels = generate_corpus(out, count, seed, heldout=heldout)
+    click.echo(f"{len(labels)} letters written to {out} (labels in {out / 'labels.jsonl'})")
+
+
 if __name__ == "__main__":
     main()
