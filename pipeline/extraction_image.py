@@ -28,6 +28,7 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, LimitExceeded, MissingDependency
+from pipeline.page_geometry import deskew
 
 if TYPE_CHECKING:
     from pipeline.extraction import ExtractionLimits
@@ -162,11 +163,11 @@ def check_ocr_available(language: str = "fra") -> None:
 def prepare_page_image(im: Image.Image) -> Image.Image:
     """Last transformation of a page image before OCR; returns the image to recognise.
 
-    Seam for later work: orientation detection (pages scanned upside down or sideways,
-    e.g. with tesseract's `osd` model) and deskewing belong here, so that PDF pages and
-    image files both get them. Today it only guarantees a mode tesseract reads well.
+    PDF pages and image files both come through here: a mode tesseract reads well, then
+    the page straightened. Orientation detection (pages upside down or sideways) belongs
+    here too.
     """
-    return to_ocr_mode(im)
+    return deskew(to_ocr_mode(im))
 
 
 def to_ocr_mode(im: Image.Image) -> Image.Image:

@@ -1,0 +1,50 @@
+"""Straightening of skewed scans: the skew is found, and a skewed page reads again."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from pipeline.extraction import ExtractionLimits
+from pipeline.extraction_image import ocr_image
+from pipeline.page_geometry import deskew, estimate_skew
+from tests.conftest import SAMPLES
+from tests.test_text_extraction import assert_ocr_words
+
+
+@pytest.fixture(scope="module")
+def level_page() -> Image.Image:
+    import pypdfium2 as pdfium
+
+    from tests.test_text_extraction import SCAN_DPI, letter_pdf
+
+    pdf = pdfium.PdfDocument(letter_pdf())
+    try:
+        return pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L").copy()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("angle", [-3.0, -1.2, 0.0, 0.8, 2.5])
+def test_the_skew_of_a_page_is_found(level_page: Image.Image, angle: float) -> None:
+    skewed = level_page.rotate(angle, resample=Image.BILINEAR, fillcolor=255, expand=True)
+    assert estimate_skew(skewed) == pytest.approx(-angle, abs=0.25)
+
+
+def test_a_level_page_is_left_alone(level_page: Image.Image) -> None:
+    assert deskew(level_page) is level_page
+
+
+@pytest.mark.slow
+def test_a_skewed_sample_scan_reads_whole_once_straightened() -> None:
+    # this sample lost four of its six paragraphs to tesseract's layout analysis while skewed
+    page = Image.open(SAMPLES / "mail" / "0003-numerisation.jpg")
+    text = ocr_image(page, ExtractionLimits(), "page 1", dpi=300).text
+    for words in ("plan cadastral", "taxe foncière", "démarche à suivre"):
+        assert words in text
+
+
+@pytest.mark.slow
+def test_a_skewed_letter_is_read(level_page: Image.Image) -> None:
+    skewed = level_page.rotate(2.0, resample=Image.BILINEAR, fillcolor=255)
+    assert_ocr_words(ocr_image(skewed, ExtractionLimits(), "page 1", dpi=200).text)
