@@ -48,3 +48,13 @@ def test_a_skewed_sample_scan_reads_whole_once_straightened() -> None:
 def test_a_skewed_letter_is_read(level_page: Image.Image) -> None:
     skewed = level_page.rotate(2.0, resample=Image.BILINEAR, fillcolor=255)
     assert_ocr_words(ocr_image(skewed, ExtractionLimits(), "page 1", dpi=200).text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_scanned_sideways_or_upside_down_is_read_upright(
+        level_page: Image.Image, turn: int) -> None:
+    reading = ocr_image(level_page.rotate(turn, expand=True), ExtractionLimits(), "page 1",
+                        dpi=200)
+    assert_ocr_words(reading.text)
+    assert reading.confidence > 80
