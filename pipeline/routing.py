@@ -8,6 +8,7 @@ where a person decides: a wrong route is worse than a short wait.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -29,10 +30,34 @@ class Decision:
         return asdict(self)
 
 
+# A sentence that mentions another matter in passing ("par ailleurs", "je profite de ce
+# courrier", "aucun lien avec…") says little about what the letter is for.
+_ASIDE = re.compile(
+    r"\b(par ailleurs|je profite de|nous profitons de|pour information|pour votre information|"
+    r"au passage|sans rapport|aucun lien|aucune? |n'a rien a voir|independamment|"
+    r"ne sollicite pas|p s)\b"
+)
+ASIDE_FACTOR = 0.25
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
+
+
+def _weighted_sentences(text: str) -> list[tuple[str, float]]:
+    sentences = []
+    for sentence in _SENTENCE_END.split(text):
+        folded = fold(sentence)
+        if folded:
+            sentences.append((folded, ASIDE_FACTOR if _ASIDE.search(folded) else 1.0))
+    return sentences
+
+
 def score_doc_types(text: str, subject: str | None, rules: RoutingConfig
                     ) -> list[tuple[float, str, str, list[str]]]:
-    """(score, doc type, service, matched keywords) for every type that matched, best first."""
-    body = fold(text)
+    """(score, doc type, service, matched keywords) for every type that matched, best first.
+
+    A keyword counts once, with its weight times the strongest place it was found: the
+    subject line (`subject_weight`), an ordinary sentence (1) or an aside (`ASIDE_FACTOR`).
+    """
+    sentences = _weighted_sentences(text)
     folded_subject = fold(subject or "")
     scored = []
     for rule in rules.doc_types:
@@ -40,9 +65,13 @@ def score_doc_types(text: str, subject: str | None, rules: RoutingConfig
         matched = []
         for keyword in rule.keywords:
             pattern = keyword.pattern
-            in_subject = bool(folded_subject) and pattern.search(folded_subject) is not None
-            if in_subject or pattern.search(body):
-                score += keyword.weight * (rules.subject_weight if in_subject else 1.0)
+            if folded_subject and pattern.search(folded_subject):
+                strength = rules.subject_weight
+            else:
+                strength = max((factor for sentence, factor in sentences
+                                if pattern.search(sentence)), default=0.0)
+            if strength:
+                score += keyword.weight * strength
                 matched.append(keyword.phrase)
         if score > 0:
             scored.append((score, rule.name, rule.service, matched))
@@ -50,23 +79,46 @@ def score_doc_types(text: str, subject: str | None, rules: RoutingConfig
     return scored
 
 
+# other document types of the same service add this share of their score to it: a letter
+# about a job opening sent by the Centre de gestion is twice an RH letter
+RELATED_TYPES_SHARE = 0.5
+
+
+def score_services(scored: list[tuple[float, str, str, list[str]]]
+                   ) -> list[tuple[float, str, str, list[str]]]:
+    """(score, service, its best doc type, matched keywords) per service, best first."""
+    by_service: dict[str, list[tuple[float, str, str, list[str]]]] = {}
+    for entry in scored:  # already best first
+        by_service.setdefault(entry[2], []).append(entry)
+    services = []
+    for service, entries in by_service.items():
+        best_score, doc_type, _, matched = entries[0]
+        total = best_score + RELATED_TYPES_SHARE * sum(e[0] for e in entries[1:])
+        services.append((total, service, doc_type, matched))
+    services.sort(key=lambda entry: entry[0], reverse=True)
+    return services
+
+
 def route_item(text: str, subject: str | None, rules: RoutingConfig) -> Decision:
     """Decide the service of one letter from its text and subject."""
-    scored = score_doc_types(text, subject, rules)
-    if not scored:
+    services = score_services(score_doc_types(text, subject, rules))
+    if not services:
         return Decision(TRIAGE, None, 0.0, 0.0, "no rule matched")
-    best_score, doc_type, service, matched = scored[0]
-    rival = next((s for s in scored if s[2] != service), None)
+    best_score, service, doc_type, matched = services[0]
+    rival = services[1] if len(services) > 1 else None
     rival_score = rival[0] if rival else 0.0
     margin = 1.0 - rival_score / best_score
     because = f"doc type {doc_type} (score {best_score:g}: {', '.join(matched)})"
     if rival:
-        because += f"; next {rival[2]} via {rival[1]} (score {rival_score:g})"
+        because += f"; next {rival[1]} via {rival[2]} (score {rival_score:g})"
+    if service == TRIAGE:
+        return Decision(TRIAGE, doc_type, best_score, margin, f"for a person: {because}",
+                        matched)
     if best_score < rules.min_score:
         return Decision(TRIAGE, doc_type, best_score, margin,
                         f"score too low for {service}: {because}", matched)
     if margin < rules.min_margin:
         return Decision(TRIAGE, doc_type, best_score, margin,
-                        f"{service} and {rival[2] if rival else '?'} too close: {because}",
+                        f"{service} and {rival[1] if rival else '?'} too close: {because}",
                         matched)
     return Decision(service, doc_type, best_score, margin, because, matched)

@@ -10,7 +10,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
 from pipeline.folding import fold
-from pipeline.routing import route_item
+from pipeline.routing import route_item, score_doc_types
 from tests.conftest import config_text
 
 
@@ -111,3 +111,28 @@ def test_a_store_inside_the_inbox_is_refused(tmp_path: Path) -> None:
     path.write_text(config_text(communes=[("x", str(tmp_path))]), encoding="utf-8")
     with pytest.raises(ConfigError, match="inside the watched folder"):
         load_config(path, tmp_path / "data")
+
+
+def test_a_matter_mentioned_in_passing_weighs_less(rules) -> None:
+    text = ("Je souhaite inscrire ma fille à l'école maternelle à la rentrée. "
+            "Par ailleurs, le lampadaire de notre rue est éteint.")
+    decision = route_item(text, None, rules)
+    assert decision.service == "affaires-scolaires"
+    without_aside = route_item(text.replace("Par ailleurs, le", "Le"), None, rules)
+    assert without_aside.score == decision.score  # the aside's keywords are in another service
+    assert without_aside.margin < decision.margin
+
+
+def test_related_document_types_reinforce_their_service(rules) -> None:
+    # "emploi" (candidature) and "centre de gestion" (its own type) are both RH
+    text = "Le Centre de gestion publiera la vacance de poste sur la bourse de l'emploi."
+    decision = route_item(text, None, rules)
+    assert decision.service == "ressources-humaines"
+    assert decision.score > max(s for s, *_ in score_doc_types(text, None, rules))
+
+
+def test_a_letter_about_several_matters_waits_for_a_person(rules) -> None:
+    decision = route_item("Objet : Demandes diverses\nJe voudrais vous faire part de plusieurs "
+                          "remarques sur le lampadaire et la cantine.", "Demandes diverses", rules)
+    assert decision.service == "triage"
+    assert decision.doc_type == "autre"
