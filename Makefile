@@ -13,10 +13,9 @@ install: system-deps $(VENV)/.installed
 
 # tesseract with its French data; python3-venv where Debian splits it out
 system-deps:
-	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx fra \
-	   || ! tesseract --list-langs 2>/dev/null | grep -qx osd; then \
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx fra; then \
 	  echo "installing tesseract-ocr with French data (apt-get)"; \
-	  $(APT) update -qq && $(APT) install -y -qq tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd; \
+	  $(APT) update -qq && $(APT) install -y -qq tesseract-ocr tesseract-ocr-fra; \
 	fi
 	@if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null; then \
 	  echo "installing python3-venv (apt-get)"; \
