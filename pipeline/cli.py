@@ -162,14 +162,17 @@ def worker(role: str, config_path: Path | None, data_dir: Path, broker: str | No
 @click.option("--follow", is_flag=True, help="Keep waiting for new mail.")
 @click.option("--with-document", is_flag=True,
               help="In JSON lines, include the document (base64).")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where the ids of the deliveries already taken are kept (default: "
+                   "DATA/consumers/<commune>.<service>.db).")
 @config_option
 @data_option
 @broker_option
 def consume(service: str, commune: str | None, out: Path | None, follow: bool,
-            with_document: bool, config_path: Path | None, data_dir: Path,
-            broker: str | None) -> None:
+            with_document: bool, state: Path | None, config_path: Path | None,
+            data_dir: Path, broker: str | None) -> None:
     """Take the mail waiting in a service's queue (then exit, unless --follow)."""
-    from pipeline.consume import consume_service, write_json_lines, write_to_folder
+    from pipeline.consume import SeenMessages, consume_service, write_json_lines, write_to_folder
     from pipeline.queues import open_connection
 
     config = _config(config_path, data_dir)
@@ -178,8 +181,13 @@ def consume(service: str, commune: str | None, out: Path | None, follow: bool,
                                + ", ".join(config.services))
     commune_id = config.commune(commune).id
     writer = write_to_folder(out) if out else write_json_lines(click.echo, with_document)
-    with open_connection(broker or config.embedded_broker_url) as connection:
-        count = consume_service(connection, commune_id, service, writer, follow=follow)
+    seen = SeenMessages(state or config.data_dir / "consumers" / f"{commune_id}.{service}.db")
+    try:
+        with open_connection(broker or config.embedded_broker_url) as connection:
+            count = consume_service(connection, commune_id, service, writer, seen,
+                                    follow=follow)
+    finally:
+        seen.close()
     click.echo(f"{count} item(s) taken from courrier.{commune_id}.{service}", err=True)
 
 
@@ -292,6 +300,60 @@ def stats(config_path: Path | None, data_dir: Path) -> None:
     for status, count in sorted(counts.items()):
         click.echo(f"{status:>12}: {count}")
     click.echo(f"{'total':>12}: {sum(counts.values())}")
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="Do not re-hash the stored documents.")
+@config_option
+@data_option
+def verify(quick: bool, config_path: Path | None, data_dir: Path) -> None:
+    """Check that the register is consistent (exit 4 when it is not)."""
+    from pipeline.store import DocumentStore
+    from pipeline.verify import summary, verify_register
+
+    config = _config(config_path, data_dir)
+    register = _open_register(config)
+    problems = verify_register(register, DocumentStore(config.store_dir), not quick)
+    counts = ", ".join(f"{k} {v}" for k, v in summary(register).items())
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}")
+    click.echo(f"{'inconsistent' if problems else 'consistent'}: {counts}")
+    if problems:
+        sys.exit(int(ExitCode.INCONSISTENT))
+
+
+@main.command()
+@click.argument("reg")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path))
+@click.option("--reason", default="released by an agent", show_default=True,
+              help="Why it is put back (kept in the trail).")
+@commune_option
+@config_option
+@data_option
+def release(reg: str, file: Path | None, reason: str, commune: str | None,
+            config_path: Path | None, data_dir: Path) -> None:
+    """Put a quarantined letter back through the pipeline, optionally as a fixed FILE
+    (e.g. the PDF without its password). It keeps its registration number."""
+    from pipeline.messages import extract_job
+    from pipeline.quarantine import clear_quarantine
+    from pipeline.store import DocumentStore
+
+    config = _config(config_path, data_dir)
+    register = _open_register(config)
+    item = register.find(reg, config.commune(commune).id)
+    if item is None:
+        raise click.UsageError(f"no register entry {reg}")
+    replacement = None
+    sha256, filename = item["sha256"], item["filename"]
+    if file is not None:
+        sha256, size = DocumentStore(config.store_dir).put_file(file)
+        filename = file.name
+        replacement = {"sha256": sha256, "size": size, "filename": filename}
+    register.release(item["id"], reason, replacement,
+                     extract_job(commune=item["commune"], filename=filename, sha256=sha256))
+    clear_quarantine(config.quarantine_dir, item)
+    click.echo(f"{reg} is back in the pipeline ({filename}); `courrier run` takes it from here")
 
 
 @main.command()

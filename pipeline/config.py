@@ -154,8 +154,8 @@ def _build(raw: dict[str, Any], source: Path, data_dir: Path) -> Config:
         raise ConfigError(f"{source}: commune ids must be unique, got {ids}")
     limits_raw = raw.get("limits", {})
     limits = Limits(
-        max_file_bytes=int(float(limits_raw.get("max_file_mb", 100)) * 1024 * 1024),
-        max_pages=int(limits_raw.get("max_pages", 50)),
+        max_file_bytes=int(float(limits_raw.get("max_file_mb", 50)) * 1024 * 1024),
+        max_pages=int(limits_raw.get("max_pages", 100)),
         max_image_pixels=int(float(limits_raw.get("max_image_megapixels", 60)) * 1_000_000),
         timeout_seconds=float(limits_raw.get("timeout_seconds", 600)),
         memory_bytes=int(float(limits_raw.get("memory_mb", 1536)) * 1024 * 1024),

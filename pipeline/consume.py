@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,27 @@ from pipeline.quarantine import safe_filename
 from pipeline.queues import declare, publish, service_queue
 
 Writer = Callable[[dict[str, Any]], bool]
+
+
+class SeenMessages:
+    """The deliveries a consumer has already written, by message id: a delivery sent twice
+    (the register re-sends what it could not confirm) is written once."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS seen (msg_id TEXT PRIMARY KEY, ts TEXT)")
+
+    def __contains__(self, msg_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM seen WHERE msg_id = ?", (msg_id,)).fetchone() \
+            is not None
+
+    def add(self, msg_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (msg_id, utc_now()))
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def write_to_folder(out: Path) -> Writer:
@@ -57,9 +79,9 @@ def write_json_lines(emit: Callable[[str], None], with_document: bool = False) -
     return write
 
 
-def consume_service(connection: Connection, commune: str, service: str, writer: Writer, *,
-                    follow: bool = False, consumer_name: str | None = None,
-                    idle_timeout: float = 1.0) -> int:
+def consume_service(connection: Connection, commune: str, service: str, writer: Writer,
+                    seen: SeenMessages, *, follow: bool = False,
+                    consumer_name: str | None = None, idle_timeout: float = 1.0) -> int:
     """Take the deliveries of one service; return how many were written.
 
     Without `follow`, returns once the queue has been empty for `idle_timeout` seconds.
@@ -73,8 +95,10 @@ def consume_service(connection: Connection, commune: str, service: str, writer: 
     def on_message(body: dict[str, Any], message: Any) -> None:
         nonlocal written
         body = {**body, "msg_id": body.get("msg_id") or message.properties.get("message_id")}
-        if writer(body):
-            written += 1
+        if body["msg_id"] not in seen:
+            if writer(body):
+                written += 1
+            seen.add(body["msg_id"])
         reply_to = message.properties.get("reply_to")
         if reply_to:
             publish(producer, receipt(body, consumer_name, utc_now()), exchange=Exchange(""),

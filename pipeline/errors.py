@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     BAD_USAGE = 1
     BAD_CONFIG = 2
     MISSING_DEPENDENCY = 3
+    INCONSISTENT = 4  # `courrier verify` found the register inconsistent
 
 
 class CourrierError(Exception):

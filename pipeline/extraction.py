@@ -45,7 +45,7 @@ __all__ = [
 class ExtractionLimits:
     """Bounds on the work one document may cause."""
 
-    max_pages: int = 50
+    max_pages: int = 100
     max_image_pixels: int = 60_000_000  # per page/image: decompression-bomb guard
     ocr_language: str = "fra"
     ocr_dpi: int = 300  # render resolution of image-only PDF pages
@@ -93,6 +93,10 @@ def detect_kind(content: bytes, filename: str) -> str:
     if not content:
         raise CorruptDocument("the file is empty")
     head = content[:1024]
+    # before the PDF test: a ZIP that stores a PDF uncompressed shows "%PDF-" early on
+    for magic, what in _REFUSED_MAGIC:
+        if head.startswith(magic):
+            raise UnsupportedFormat(f"the file is {what}, which is not supported; {_REFUSED_HINT}")
     # The PDF header may legally be preceded by junk (some scanners prepend a few bytes).
     if b"%PDF-" in head:
         return "pdf"
@@ -113,9 +117,6 @@ def detect_kind(content: bytes, filename: str) -> str:
     if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
         # "BM" alone would also match text files; the reserved header bytes must be zero.
         raise UnsupportedFormat(f"the file is a BMP image, which is not supported; {_REFUSED_HINT}")
-    for magic, what in _REFUSED_MAGIC:
-        if head.startswith(magic):
-            raise UnsupportedFormat(f"the file is {what}, which is not supported; {_REFUSED_HINT}")
 
     extension = os.path.splitext(filename.lower())[1]
     textual = _looks_textual(head)

@@ -76,32 +76,44 @@ def source_kind(filename: str) -> str:
     return "email" if filename.lower().endswith(".eml") else "scan"
 
 
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (an old Windows share) become �."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def take_file(
     path: Path,
     commune: Commune,
     register: Register,
     store: DocumentStore,
     mtime_ns: int,
+    max_bytes: int,
 ) -> Arrival:
     """Copy a stable file into the store, register it, then remove it from the inbox.
 
     The file leaves the inbox only after the registration is committed, so a crash
-    in between finds it again; the register recognises the same arrival.
+    in between finds it again; the register recognises the same arrival. A file larger
+    than `max_bytes` is registered and set aside in quarantine without being read.
     """
-    content = path.read_bytes()
-    sha256 = store.put(content)
-    relative = path.relative_to(commune.inbox).as_posix()
+    sha256, size = store.put_file(path)
+    filename = display_name(path.name)
+    refused = None
+    if size > max_bytes:
+        refused = (f"the file is too large to be read ({size / 1e6:.0f} MB; the limit is "
+                   f"{max_bytes / 1e6:.0f} MB)")
     arrival = register.register_arrival(
         commune=commune.id,
-        filename=path.name,
-        source_path=relative,
+        filename=filename,
+        source_path=display_name(path.relative_to(commune.inbox).as_posix()),
         mtime_ns=mtime_ns,
-        size=len(content),
+        size=size,
         sha256=sha256,
-        source=source_kind(path.name),
-        ocr_message=extract_job(commune=commune.id, filename=path.name, sha256=sha256),
+        source=source_kind(filename),
+        ocr_message=extract_job(commune=commune.id, filename=filename, sha256=sha256),
+        refused=refused,
     )
     path.unlink(missing_ok=True)
+    register.mark_left_inbox(arrival.item_id)
     return arrival
 
 

@@ -47,8 +47,13 @@ def _initial_schema(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["sent_at"])
 
 
+def _left_inbox(db: sqlite_utils.Database) -> None:
+    db["items"].add_column("left_inbox_at", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
+    ("0002_left_inbox", _left_inbox),
 ]
 
 

@@ -40,14 +40,25 @@ def safe_filename(name: str, limit: int = 120) -> str:
     return base[-limit:]
 
 
+def _stem(item: dict[str, Any]) -> str:
+    return f"{item.get('reg') or 'item-' + str(item['id'])}_{safe_filename(item['filename'])}"
+
+
 def quarantine_document(folder: Path, store: DocumentStore, item: dict[str, Any],
                         reason: str) -> Path:
     """Copy the original bytes to `folder` with a `.txt` note beside them; return the copy."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{item.get('reg') or 'item-' + str(item['id'])}_{safe_filename(item['filename'])}"
+    stem = _stem(item)
     target = folder / stem
     target.write_bytes(store.get(item["sha256"]))
     note = NOTE.format(reg=item.get("reg") or "-", commune=item["commune"],
                        filename=item["filename"], received_at=item["received_at"], reason=reason)
     (folder / f"{stem}.txt").write_text(note, encoding="utf-8")
     return target
+
+
+def clear_quarantine(folder: Path, item: dict[str, Any]) -> None:
+    """Remove a released item's copy and note from the quarantine folder."""
+    stem = _stem(item)
+    for path in (folder / stem, folder / f"{stem}.txt"):
+        path.unlink(missing_ok=True)

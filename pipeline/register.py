@@ -12,13 +12,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from pipeline.clock import utc_now
+from pipeline.errors import CourrierError
 from pipeline.migrations import apply_migrations
 
 TERMINAL = ("routed", "delivered", "closed", "quarantined", "duplicate")
@@ -30,13 +31,17 @@ def format_reg(year: int, seq: int) -> str:
     return f"{year}-{seq:06d}"
 
 
+class RegisterError(CourrierError):
+    """An operation the register's state does not allow (e.g. releasing a routed item)."""
+
+
 @dataclass(frozen=True)
 class Arrival:
     """What registering one dropped file gave."""
 
     item_id: int
     reg: str | None
-    outcome: str  # "registered" | "duplicate" | "already-registered"
+    outcome: str  # "registered" | "duplicate" | "already-registered" | "quarantined"
     duplicate_of: str | None = None
 
 
@@ -93,14 +98,16 @@ class Register:
         sha256: str,
         source: str,
         ocr_message: dict[str, Any],
+        refused: str | None = None,
     ) -> Arrival:
         """Register a file taken from an inbox: a new item with its number, a duplicate of
-        an earlier one, or (after a crash before the file left the inbox) the same arrival."""
+        an earlier one, or (after a crash before the file left the inbox) the same arrival.
+        A `refused` file (e.g. too large to read) is registered straight into quarantine."""
         now = utc_now()
         with self._write() as db:
             same = db.execute(
                 "SELECT id, reg FROM items WHERE commune = ? AND sha256 = ? AND source_path = ? "
-                "AND source_mtime_ns = ? AND size = ?",
+                "AND source_mtime_ns = ? AND size = ? AND left_inbox_at IS NULL",
                 (commune, sha256, source_path, mtime_ns, size),
             ).fetchone()
             if same:
@@ -129,8 +136,18 @@ class Register:
                 {**row, "reg": reg, "year": year, "seq": seq, "status": "received"}
             ).last_pk
             self._event(item_id, "received", f"{filename} ({size} bytes)", now)
+            if refused:
+                self._advance(item_id, "received", "quarantined", {"quarantine_reason": refused})
+                self._event(item_id, "quarantined", refused)
+                return Arrival(item_id=item_id, reg=reg, outcome="quarantined")
             self._enqueue(item_id, "extract", {**ocr_message, "item_id": item_id, "reg": reg})
             return Arrival(item_id=item_id, reg=reg, outcome="registered")
+
+    def mark_left_inbox(self, item_id: int) -> None:
+        """The dropped file is gone from the inbox: the same bytes seen there again are a
+        new drop (a duplicate), no longer the arrival a crash interrupted."""
+        with self._write() as db:
+            db.execute("UPDATE items SET left_inbox_at = ? WHERE id = ?", (utc_now(), item_id))
 
     def record_extraction(self, item_id: int, fields: dict[str, Any], route_message: dict) -> bool:
         """Store what extraction found and queue the routing; False if already recorded."""
@@ -195,17 +212,39 @@ class Register:
             ).fetchall()
         return [OutboxMessage(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
-    def resend_unfinished(self) -> int:
-        """Mark for re-sending every sent message whose work the register still awaits:
-        the broker may have lost it (an embedded queue, a crash before the ack)."""
+    def resend_unfinished(self, older_than: float | None = None) -> int:
+        """Mark for re-sending the latest message of every step the register still awaits:
+        the broker may have lost it (an embedded queue after a crash, a result never
+        confirmed). With `older_than`, only messages sent at least that many seconds ago."""
+        cutoff = (datetime.now(UTC) - timedelta(seconds=older_than)).isoformat(
+            timespec="microseconds").replace("+00:00", "Z") if older_than else "9999"
         with self._write() as db:
             cursor = db.execute(
-                "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL AND id IN ("
-                " SELECT o.id FROM outbox o JOIN items i ON i.id = o.item_id WHERE "
-                " (o.kind = 'extract' AND i.status = 'received') OR "
-                " (o.kind = 'route' AND i.status = 'extracted'))"
+                "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL AND sent_at < ? "
+                "AND id IN (SELECT o.id FROM outbox o JOIN items i ON i.id = o.item_id WHERE "
+                " ((o.kind = 'extract' AND i.status = 'received') OR "
+                "  (o.kind = 'route' AND i.status = 'extracted')) AND o.id = "
+                " (SELECT max(id) FROM outbox WHERE item_id = o.item_id AND kind = o.kind))",
+                (cutoff,),
             )
             return cursor.rowcount
+
+    def release(self, item_id: int, reason: str, replacement: dict[str, Any] | None,
+                ocr_message: dict[str, Any]) -> None:
+        """Put a quarantined item back through the pipeline, with its bytes or new ones
+        (`replacement`: sha256, size, filename), keeping its registration number."""
+        with self._write() as db:
+            item = db["items"].get(item_id)
+            if item["status"] != "quarantined":
+                raise RegisterError(f"{item['reg']} is {item['status']}, not quarantined")
+            fields = {"status": "received", "quarantine_reason": None, "updated_at": utc_now(),
+                      **(replacement or {})}
+            db["items"].update(item_id, fields)
+            detail = reason + (f"; new file {replacement['filename']} "
+                               f"({replacement['size']} bytes)" if replacement else "")
+            self._event(item_id, "released", detail)
+            self._enqueue(item_id, "extract", {**ocr_message, "item_id": item_id,
+                                               "reg": item["reg"]})
 
     # --- reads --------------------------------------------------------------------------
 
@@ -283,7 +322,11 @@ class Register:
         )
 
     def _enqueue(self, item_id: int, kind: str, payload: dict[str, Any]) -> None:
-        msg_id = f"{item_id}:{kind}"
+        # the same step done again (a release) is a new message, with an id of its own
+        (earlier,) = self.db.execute(
+            "SELECT count(*) FROM outbox WHERE item_id = ? AND kind = ?", (item_id, kind)
+        ).fetchone()
+        msg_id = f"{item_id}:{kind}" + (f":{earlier + 1}" if earlier else "")
         self.db.execute(
             "INSERT INTO outbox (msg_id, item_id, kind, payload, created_at) "
             "VALUES (?, ?, ?, ?, ?)",

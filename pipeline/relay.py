@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from kombu import Producer, Queue
 
@@ -27,12 +28,15 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, broker_url: str, topology: list[Queue], register: Register,
-                 store: DocumentStore, idle_seconds: float = 0.5) -> None:
+                 store: DocumentStore, idle_seconds: float = 0.5,
+                 stale_seconds: float = 900.0, reconcile_seconds: float = 60.0) -> None:
         self.broker_url = broker_url
         self.topology = topology
         self.register = register
         self.store = store
         self.idle_seconds = idle_seconds
+        self.stale_seconds = stale_seconds
+        self.reconcile_seconds = reconcile_seconds
         self.wake = threading.Event()
         self.sent = 0
 
@@ -42,7 +46,15 @@ class OutboxRelay:
             connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=10)
             declare(connection, self.topology)
             producer = Producer(connection.default_channel)
+            next_reconcile = time.monotonic() + self.reconcile_seconds
             while not stop.is_set():
+                if time.monotonic() >= next_reconcile:
+                    # a step with no outcome long after its message left: send it again
+                    stale = self.register.resend_unfinished(older_than=self.stale_seconds)
+                    if stale:
+                        log.warning("re-sending %d message(s) with no outcome after %g s",
+                                    stale, self.stale_seconds)
+                    next_reconcile = time.monotonic() + self.reconcile_seconds
                 pending = self.register.pending_outbox()
                 for message in pending:
                     self._send(producer, message)

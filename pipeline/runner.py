@@ -16,7 +16,8 @@ from pathlib import Path
 from pipeline.config import Commune, Config
 from pipeline.extraction import check_ocr_available
 from pipeline.intake import InboxWatcher, take_file
-from pipeline.queues import all_queues
+from pipeline.quarantine import quarantine_document
+from pipeline.queues import OCR_QUEUE, ROUTE_QUEUE, all_queues, open_connection
 from pipeline.register import Register
 from pipeline.relay import OutboxRelay
 from pipeline.routing_log import RoutingLog
@@ -72,9 +73,15 @@ class PipelineNode:
         store = DocumentStore(config.store_dir)
         routing_log = RoutingLog(config.routing_log)
         topology = all_queues([c.id for c in config.communes], config.services)
-        resent = register.resend_unfinished()
-        if resent:
-            log.info("re-sending %d unfinished message(s) from the register", resent)
+        if self.broker_url.startswith("sqlite://"):
+            # the embedded queues lose the messages a killed process had taken: start them
+            # afresh from what the register says is unfinished (results already queued stay)
+            with open_connection(self.broker_url) as connection:
+                for queue in (OCR_QUEUE, ROUTE_QUEUE):
+                    queue(connection.default_channel).purge()
+            resent = register.resend_unfinished()
+            if resent:
+                log.info("re-sending %d unfinished message(s) from the register", resent)
         self.relay = relay = OutboxRelay(self.broker_url, topology, register, store)
         self.recorder = Recorder(self.broker_url, topology, config, register, store,
                                  routing_log, on_write=relay.wake.set)
@@ -89,10 +96,17 @@ class PipelineNode:
         self.threads.append(supervise(relay.run, self.stop_event, "relay"))
 
         def on_ready(commune: Commune, path: Path, mtime_ns: int) -> None:
-            arrival = take_file(path, commune, register, store, mtime_ns)
+            arrival = take_file(path, commune, register, store, mtime_ns,
+                                config.limits.max_file_bytes)
             if arrival.outcome == "duplicate":
                 routing_log.write(commune.id, None, "duplicate", "-", path.name,
                                   f"same content as {arrival.duplicate_of}")
+            elif arrival.outcome == "quarantined":
+                item = register.item(arrival.item_id)
+                quarantine_document(config.quarantine_dir, store, item,
+                                    item["quarantine_reason"])
+                routing_log.write(commune.id, arrival.reg, "quarantined", "quarantine",
+                                  path.name, item["quarantine_reason"])
             log.info("%s: %s → %s (%s)", commune.id, path.name, arrival.reg, arrival.outcome)
             relay.wake.set()
 

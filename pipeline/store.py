@@ -37,6 +37,31 @@ class DocumentStore:
         _fsync_dir(target.parent)
         return sha256
 
+    def put_file(self, source: Path, chunk_size: int = 1 << 20) -> tuple[str, int]:
+        """Store a file's bytes, read in chunks (a large scan never sits whole in memory);
+        return its SHA-256 and size."""
+        digest = hashlib.sha256()
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as tmp, source.open("rb") as src:
+                while chunk := src.read(chunk_size):
+                    digest.update(chunk)
+                    tmp.write(chunk)
+                    size += len(chunk)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            sha256 = digest.hexdigest()
+            target = self.path_for(sha256)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        return sha256, size
+
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
 

@@ -112,5 +112,5 @@ def test_migrations_run_once(tmp_path: Path) -> None:
     Register(tmp_path / "x.db").close()
     again = Register(tmp_path / "x.db")
     rows = list(again.db["_migrations"].rows)
-    assert [r["name"] for r in rows] == ["0001_initial_schema"]
+    assert [r["name"] for r in rows] == ["0001_initial_schema", "0002_left_inbox"]
     again.close()

@@ -554,3 +554,13 @@ def test_rendering_scales_down_to_the_pixel_cap_then_refuses(scan: Image.Image) 
         page.close()
     finally:
         pdf.close()
+
+
+def test_a_zip_holding_a_pdf_is_refused_not_read_as_the_pdf(letter: bytes) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("lettre.pdf", letter)
+    with pytest.raises(UnsupportedFormat, match="ZIP"):
+        extract_text(buffer.getvalue(), "archive.zip")
