@@ -88,23 +88,30 @@ class ExtractionSandbox:
         return parent
 
     def extract(self, content: bytes, filename: str) -> dict[str, Any]:
-        """Text and metadata of one document; raises DocumentError on failure or a limit."""
-        conn = self._conn if self._process and self._process.is_alive() else self._start()
-        try:
-            conn.send((content, filename, self.limits))
-            if not conn.poll(self.timeout):
+        """Text and metadata of one document; raises DocumentError on failure or a limit.
+
+        A child that dies (a crash, or a kill from outside) is replaced and the document
+        tried once more: only a document that kills two children in a row is blamed.
+        """
+        for attempt in (1, 2):
+            conn = self._conn if self._process and self._process.is_alive() else self._start()
+            try:
+                conn.send((content, filename, self.limits))
+                if not conn.poll(self.timeout):
+                    self.close()
+                    raise LimitExceeded(
+                        f"reading the document took longer than {self.timeout:g} seconds"
+                    )
+                status, value = conn.recv()
+                break
+            except (EOFError, BrokenPipeError, ConnectionResetError):
+                code = self._process.exitcode if self._process else None
                 self.close()
-                raise LimitExceeded(
-                    f"reading the document took longer than {self.timeout:g} seconds"
-                )
-            status, value = conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            code = self._process.exitcode if self._process else None
-            self.close()
-            raise LimitExceeded(
-                "reading the document stopped the extraction process "
-                f"(exit code {code}); it may need more memory than allowed"
-            ) from None
+                if attempt == 2:
+                    raise LimitExceeded(
+                        "reading the document stopped the extraction process twice "
+                        f"(exit code {code}); it may need more memory than allowed"
+                    ) from None
         if status == "ok":
             return value
         if status == "MissingDependency":

@@ -128,3 +128,8 @@ def pipeline_process(tmp_path: Path) -> Iterator[Callable[[Path, Path], RunningP
     yield start
     for running in started:
         running.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--crash-seeds", default="1",
+                     help="Comma-separated seeds for the crash test (default: 1).")
