@@ -129,13 +129,13 @@ def worker(role: str, config_path: Path | None, data_dir: Path, broker: str | No
            processes: int | None) -> None:
     """Run OCR or routing workers alone, e.g. on another machine with --broker amqp://…"""
     from pipeline.extraction import check_ocr_available
-    from pipeline.queues import all_queues
+    from pipeline.queues import Topology
     from workers.ocr_worker import OcrWorker, make_sandbox
     from workers.route_worker import RouteWorker
 
     config = _config(config_path, data_dir)
     url = broker or config.embedded_broker_url
-    topology = all_queues([c.id for c in config.communes], config.services)
+    topology = Topology(url, [c.id for c in config.communes], config.services)
     if role == "ocr":
         check_ocr_available(config.ocr_language)
         workers: list[Any] = [
@@ -173,7 +173,7 @@ def consume(service: str, commune: str | None, out: Path | None, follow: bool,
             data_dir: Path, broker: str | None) -> None:
     """Take the mail waiting in a service's queue (then exit, unless --follow)."""
     from pipeline.consume import SeenMessages, consume_service, write_json_lines, write_to_folder
-    from pipeline.queues import open_connection
+    from pipeline.queues import Topology, open_connection
 
     config = _config(config_path, data_dir)
     if service not in config.services:
@@ -182,9 +182,11 @@ def consume(service: str, commune: str | None, out: Path | None, follow: bool,
     commune_id = config.commune(commune).id
     writer = write_to_folder(out) if out else write_json_lines(click.echo, with_document)
     seen = SeenMessages(state or config.data_dir / "consumers" / f"{commune_id}.{service}.db")
+    url = broker or config.embedded_broker_url
+    topology = Topology(url, [c.id for c in config.communes], config.services)
     try:
-        with open_connection(broker or config.embedded_broker_url) as connection:
-            count = consume_service(connection, commune_id, service, writer, seen,
+        with open_connection(url) as connection:
+            count = consume_service(connection, topology, commune_id, service, writer, seen,
                                     follow=follow)
     finally:
         seen.close()

@@ -16,12 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kombu import Connection, Exchange, Producer
+from kombu import Connection, Consumer, Exchange
 
 from pipeline.clock import utc_now
+from pipeline.errors import CourrierError
 from pipeline.messages import document_bytes, receipt
 from pipeline.quarantine import safe_filename
-from pipeline.queues import declare, publish, service_queue
+from pipeline.queues import RECEIPT_KEY, Topology, declare, new_producer, publish
 
 Writer = Callable[[dict[str, Any]], bool]
 
@@ -79,17 +80,27 @@ def write_json_lines(emit: Callable[[str], None], with_document: bool = False) -
     return write
 
 
-def consume_service(connection: Connection, commune: str, service: str, writer: Writer,
-                    seen: SeenMessages, *, follow: bool = False,
+def consume_service(connection: Connection, topology: Topology, commune: str, service: str,
+                    writer: Writer, seen: SeenMessages, *, follow: bool = False,
                     consumer_name: str | None = None, idle_timeout: float = 1.0) -> int:
     """Take the deliveries of one service; return how many were written.
 
     Without `follow`, returns once the queue has been empty for `idle_timeout` seconds.
+    Needs only read access to the service's queue and write access to the receipts
+    exchange, as a service account on RabbitMQ has (`courrier rabbitmq setup`).
     """
-    queue = service_queue(commune, service)
-    declare(connection, [queue])
+    queue = topology.service_queue(commune, service)
+    channel = connection.channel()
+    if not topology.amqp:
+        # the embedded broker routes within this process: it must know the receipts binding
+        declare(connection, [topology.receipts])
+    try:
+        queue(channel).queue_declare(passive=True)
+    except connection.channel_errors as exc:
+        raise CourrierError(f"cannot read queue {queue.name}: {exc} (is the register node "
+                            "running, and may this account read this queue?)") from None
     consumer_name = consumer_name or f"courrier-consume@{socket.gethostname()}"
-    producer = Producer(connection.channel())
+    producer = new_producer(connection.channel())
     written = 0
 
     def on_message(body: dict[str, Any], message: Any) -> None:
@@ -101,12 +112,13 @@ def consume_service(connection: Connection, commune: str, service: str, writer: 
             seen.add(body["msg_id"])
         reply_to = message.properties.get("reply_to")
         if reply_to:
-            publish(producer, receipt(body, consumer_name, utc_now()), exchange=Exchange(""),
-                    routing_key=reply_to, message_id=f"{body['msg_id']}:receipt")
+            publish(producer, receipt(body, consumer_name, utc_now()),
+                    exchange=Exchange(reply_to), routing_key=RECEIPT_KEY,
+                    message_id=f"{body['msg_id']}:receipt")
         message.ack()
 
-    with connection.Consumer([queue], callbacks=[on_message], accept=["json"],
-                             prefetch_count=1):
+    with Consumer(channel, [queue], callbacks=[on_message], accept=["json"],
+                  prefetch_count=1, auto_declare=False):
         while True:
             try:
                 connection.drain_events(timeout=idle_timeout)

@@ -6,17 +6,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-
-from kombu import Producer, Queue
+from typing import Any
 
 from pipeline.messages import with_document
 from pipeline.queues import (
-    OCR_QUEUE,
-    RECEIPTS_QUEUE,
-    ROUTE_QUEUE,
+    RECEIPTS_EXCHANGE,
     SERVICE_EXCHANGE,
     WORK_EXCHANGE,
+    Topology,
     declare,
+    new_producer,
     open_connection,
     publish,
 )
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, broker_url: str, topology: list[Queue], register: Register,
+    def __init__(self, broker_url: str, topology: Topology, register: Register,
                  store: DocumentStore, idle_seconds: float = 0.5,
                  stale_seconds: float = 900.0, reconcile_seconds: float = 60.0) -> None:
         self.broker_url = broker_url
@@ -44,8 +43,8 @@ class OutboxRelay:
         """Relay until `stop` is set; reconnects (with backoff) when the broker goes away."""
         with open_connection(self.broker_url) as connection:
             connection.ensure_connection(max_retries=None, interval_start=0.5, interval_max=10)
-            declare(connection, self.topology)
-            producer = Producer(connection.default_channel)
+            declare(connection, self.topology.all())
+            producer = new_producer(connection.default_channel)
             next_reconcile = time.monotonic() + self.reconcile_seconds
             while not stop.is_set():
                 if time.monotonic() >= next_reconcile:
@@ -61,17 +60,18 @@ class OutboxRelay:
                 if not pending:
                     self.wake.wait(self.idle_seconds)
                     self.wake.clear()
+                    connection.heartbeat_check()
 
-    def _send(self, producer: Producer, message: OutboxMessage) -> None:
+    def _send(self, producer: Any, message: OutboxMessage) -> None:
         payload = message.payload
         reply_to = None
         if message.kind == "extract":
-            exchange, key = WORK_EXCHANGE, OCR_QUEUE.routing_key
+            exchange, key = WORK_EXCHANGE, self.topology.ocr.routing_key
         elif message.kind == "route":
-            exchange, key = WORK_EXCHANGE, ROUTE_QUEUE.routing_key
+            exchange, key = WORK_EXCHANGE, self.topology.route.routing_key
         elif message.kind.startswith("deliver:"):
             exchange, key = SERVICE_EXCHANGE, f"{payload['commune']}.{payload['service']}"
-            reply_to = RECEIPTS_QUEUE.name
+            reply_to = RECEIPTS_EXCHANGE.name
         else:
             raise ValueError(f"outbox row {message.id} has unknown kind {message.kind!r}")
         body = with_document(payload, self.store)

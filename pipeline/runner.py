@@ -17,7 +17,7 @@ from pipeline.config import Commune, Config
 from pipeline.extraction import check_ocr_available
 from pipeline.intake import InboxWatcher, take_file
 from pipeline.quarantine import quarantine_document
-from pipeline.queues import OCR_QUEUE, ROUTE_QUEUE, all_queues, open_connection
+from pipeline.queues import Topology, is_embedded, open_connection
 from pipeline.register import Register
 from pipeline.relay import OutboxRelay
 from pipeline.routing_log import RoutingLog
@@ -72,12 +72,12 @@ class PipelineNode:
         self.register = register = Register(config.db_path)
         store = DocumentStore(config.store_dir)
         routing_log = RoutingLog(config.routing_log)
-        topology = all_queues([c.id for c in config.communes], config.services)
-        if self.broker_url.startswith("sqlite://"):
+        topology = Topology(self.broker_url, [c.id for c in config.communes], config.services)
+        if is_embedded(self.broker_url):
             # the embedded queues lose the messages a killed process had taken: start them
             # afresh from what the register says is unfinished (results already queued stay)
             with open_connection(self.broker_url) as connection:
-                for queue in (OCR_QUEUE, ROUTE_QUEUE):
+                for queue in (topology.ocr, topology.route):
                     queue(connection.default_channel).purge()
             resent = register.resend_unfinished()
             if resent:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kombu import Queue
+
 from pipeline.errors import DocumentError, MissingDependency, RetryableError
 from pipeline.extraction import ExtractionLimits
 from pipeline.messages import document_bytes
-from pipeline.queues import OCR_QUEUE, RESULTS_QUEUE, WORK_EXCHANGE
+from pipeline.queues import WORK_EXCHANGE, Topology
 from pipeline.sandbox import ExtractionSandbox
 from workers.base import Outgoing, QueueWorker
 
@@ -18,13 +20,14 @@ log = logging.getLogger(__name__)
 class OcrWorker(QueueWorker):
     """Reads one document at a time in its own sandboxed child process."""
 
-    queues = (OCR_QUEUE,)
-
-    def __init__(self, broker_url: str, topology: list, sandbox: ExtractionSandbox) -> None:
+    def __init__(self, broker_url: str, topology: Topology, sandbox: ExtractionSandbox) -> None:
         super().__init__(broker_url, topology)
         self.sandbox = sandbox
 
-    def handle(self, body: dict[str, Any]) -> list[Outgoing]:
+    def consumed_queues(self) -> list[Queue]:
+        return [self.topology.ocr]
+
+    def handle(self, body: dict[str, Any], message: Any) -> list[Outgoing]:
         item_id = body["item_id"]
         try:
             fields = self.sandbox.extract(document_bytes(body), body["filename"])
@@ -36,7 +39,7 @@ class OcrWorker(QueueWorker):
             result = {"kind": "failed", "item_id": item_id, "reason": exc.reason,
                       "code": exc.code}
         msg_id = f"{item_id}:extract-result"
-        return [Outgoing(WORK_EXCHANGE, RESULTS_QUEUE.routing_key,
+        return [Outgoing(WORK_EXCHANGE, self.topology.results.routing_key,
                          {**result, "msg_id": msg_id}, msg_id)]
 
     def on_consume_end(self, connection: Any, channel: Any) -> None:

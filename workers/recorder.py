@@ -11,11 +11,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from kombu import Queue
+
 from pipeline.clock import utc_now
 from pipeline.config import Config
 from pipeline.messages import delivery, route_job
 from pipeline.quarantine import quarantine_document
-from pipeline.queues import RECEIPTS_QUEUE, RESULTS_QUEUE
+from pipeline.queues import DEAD_LETTER_EXCHANGE, DELIVERY_LIMIT, Topology
 from pipeline.register import Register
 from pipeline.routing_log import RoutingLog
 from pipeline.store import DocumentStore
@@ -25,10 +27,9 @@ log = logging.getLogger(__name__)
 
 
 class Recorder(QueueWorker):
-    queues = (RESULTS_QUEUE, RECEIPTS_QUEUE)
     prefetch = 10
 
-    def __init__(self, broker_url: str, topology: list, config: Config, register: Register,
+    def __init__(self, broker_url: str, topology: Topology, config: Config, register: Register,
                  store: DocumentStore, routing_log: RoutingLog,
                  on_write: Callable[[], None] = lambda: None) -> None:
         super().__init__(broker_url, topology)
@@ -38,7 +39,15 @@ class Recorder(QueueWorker):
         self.routing_log = routing_log
         self.on_write = on_write
 
-    def handle(self, body: dict[str, Any]) -> list[Outgoing]:
+    def consumed_queues(self) -> list[Queue]:
+        queues = [self.topology.results, self.topology.receipts]
+        return queues + ([self.topology.dead] if self.topology.dead is not None else [])
+
+    def handle(self, body: dict[str, Any], message: Any) -> list[Outgoing]:
+        if message.delivery_info.get("exchange") == DEAD_LETTER_EXCHANGE.name:
+            if self._dead(body, message):
+                self.on_write()
+            return []
         handler = {
             "extracted": self._extracted,
             "routed": self._routed,
@@ -72,6 +81,18 @@ class Recorder(QueueWorker):
         self.routing_log.write(item["commune"], item["reg"], "routed", service, item["filename"],
                                decision["explanation"])
         return True
+
+    def _dead(self, body: dict[str, Any], message: Any) -> bool:
+        """A message that failed DELIVERY_LIMIT times: its item waits for a person."""
+        deaths = message.headers.get("x-death") or [{}]
+        queue = deaths[0].get("queue", "?")
+        if "item_id" not in body or body.get("kind") == "receipt":
+            log.error("message %s dead-lettered from %s, nothing to quarantine: %s",
+                      body.get("msg_id"), queue, str(body)[:300])
+            return False
+        return self._failed({"item_id": body["item_id"], "reason": (
+            f"processing failed {DELIVERY_LIMIT} times in a row ({queue}); "
+            "see the workers' logs")})
 
     def _failed(self, body: dict[str, Any]) -> bool:
         item = self.register.item(body["item_id"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kombu import Queue
+
 from pipeline.config import Config
-from pipeline.queues import RESULTS_QUEUE, ROUTE_QUEUE, WORK_EXCHANGE
+from pipeline.queues import WORK_EXCHANGE, Topology
 from pipeline.routing import route_item
 from workers.base import Outgoing, QueueWorker
 
@@ -13,16 +15,17 @@ from workers.base import Outgoing, QueueWorker
 class RouteWorker(QueueWorker):
     """Applies the routing rules of the item's commune."""
 
-    queues = (ROUTE_QUEUE,)
-
-    def __init__(self, broker_url: str, topology: list, config: Config) -> None:
+    def __init__(self, broker_url: str, topology: Topology, config: Config) -> None:
         super().__init__(broker_url, topology)
         self.config = config
 
-    def handle(self, body: dict[str, Any]) -> list[Outgoing]:
+    def consumed_queues(self) -> list[Queue]:
+        return [self.topology.route]
+
+    def handle(self, body: dict[str, Any], message: Any) -> list[Outgoing]:
         commune = self.config.commune(body["commune"])
         decision = route_item(body.get("text") or "", body.get("subject"), commune.routing)
         msg_id = f"{body['item_id']}:route-result"
         result = {"kind": "routed", "item_id": body["item_id"], "msg_id": msg_id,
                   "decision": decision.as_dict()}
-        return [Outgoing(WORK_EXCHANGE, RESULTS_QUEUE.routing_key, result, msg_id)]
+        return [Outgoing(WORK_EXCHANGE, self.topology.results.routing_key, result, msg_id)]
