@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: install system-deps demo test test-fast lint bench clean
+.PHONY: install system-deps test-deps demo test test-fast lint bench clean
 
 install: system-deps $(VENV)/.installed
 
@@ -31,7 +31,14 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/courrier demo
 
-test: install
+# the scale-out tests run against a real RabbitMQ; they start it when it is not running
+test-deps:
+	@command -v rabbitmq-server >/dev/null || command -v /usr/sbin/rabbitmq-server >/dev/null || { \
+	  echo "installing rabbitmq-server for the scale-out tests (apt-get)"; \
+	  $(APT) update -qq && $(APT) install -y -qq rabbitmq-server; \
+	}
+
+test: install test-deps
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -39,6 +46,12 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# measures speed against raw tesseract and ocrmypdf (see bench/README.md)
+bench: install
+	@command -v gs >/dev/null || { $(APT) update -qq && $(APT) install -y -qq ghostscript; }
+	$(BIN)/python -m pip install -q -r bench/requirements.txt
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -438,6 +438,38 @@ def evaluate(folder: Path, as_json: bool, config_path: Path | None, timeout: flo
 
 
 @main.group()
+def rabbitmq() -> None:
+    """RabbitMQ, for installations shared by many communes."""
+
+
+@rabbitmq.command()
+@click.option("--vhost", default="courrier", show_default=True)
+@click.option("--pipeline-user", default="courrier", show_default=True,
+              help="Account of the register node and the workers.")
+@click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("rabbitmq-credentials.json"), show_default=True,
+              help="Where to write the accounts and their broker URLs (mode 600).")
+@click.option("--host", default="localhost", show_default=True,
+              help="Host name the URLs in the credentials file use.")
+@click.option("--port", default=5672, show_default=True)
+@config_option
+def setup(vhost: str, pipeline_user: str, credentials: Path, host: str, port: int,
+          config_path: Path | None) -> None:
+    """Create the vhost, the pipeline account and one read-only account per service queue
+    (run on the RabbitMQ machine, as a user allowed to run rabbitmqctl)."""
+    from pipeline.rabbitmq_setup import setup_rabbitmq, write_credentials
+
+    config = _config(config_path, DEFAULT_DATA)
+    made = setup_rabbitmq(vhost, [c.id for c in config.communes], config.services,
+                          pipeline_user=pipeline_user)
+    write_credentials(credentials, made, host, port, vhost)
+    click.echo(f"vhost {vhost}: {len(made)} accounts (1 pipeline, {len(made) - 1} services); "
+               f"passwords and URLs in {credentials}")
+    for account in made:
+        click.echo(f"  {account.user:45} read {account.read}")
+
+
+@main.group()
 def samples() -> None:
     """The sample corpus."""
 

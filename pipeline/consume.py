@@ -117,8 +117,13 @@ def consume_service(connection: Connection, topology: Topology, commune: str, se
                     message_id=f"{body['msg_id']}:receipt")
         message.ack()
 
-    with Consumer(channel, [queue], callbacks=[on_message], accept=["json"],
-                  prefetch_count=1, auto_declare=False):
+    consumer = Consumer(channel, [queue], callbacks=[on_message], accept=["json"],
+                        prefetch_count=1, auto_declare=False)
+    try:
+        consumer.consume()
+    except connection.channel_errors as exc:
+        raise CourrierError(f"not allowed to read queue {queue.name}: {exc}") from None
+    try:
         while True:
             try:
                 connection.drain_events(timeout=idle_timeout)
@@ -127,6 +132,8 @@ def consume_service(connection: Connection, topology: Topology, commune: str, se
                     return written
             except KeyboardInterrupt:
                 return written
+    finally:
+        consumer.cancel()
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

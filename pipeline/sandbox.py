@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import signal
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 from typing import Any
@@ -23,6 +24,9 @@ from pipeline.errors import (
 )
 from pipeline.extraction import ExtractionLimits, extract_text
 from pipeline.metadata import extract_metadata
+
+KILLED_TRIES = 4
+CRASHED_TRIES = 2
 
 # spawn, not fork: the parent runs threads, and a forked child could inherit a held lock
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -90,10 +94,13 @@ class ExtractionSandbox:
     def extract(self, content: bytes, filename: str) -> dict[str, Any]:
         """Text and metadata of one document; raises DocumentError on failure or a limit.
 
-        A child that dies (a crash, or a kill from outside) is replaced and the document
-        tried once more: only a document that kills two children in a row is blamed.
+        A child that dies is replaced and the document tried again: a SIGKILL (an admin, a
+        restart, the system's out-of-memory killer) up to `KILLED_TRIES` times, a crash of
+        the child itself (a parser bug on a hostile file) up to `CRASHED_TRIES` times. Only
+        then is the document blamed.
         """
-        for attempt in (1, 2):
+        deaths: list[int | None] = []
+        while True:
             conn = self._conn if self._process and self._process.is_alive() else self._start()
             try:
                 conn.send((content, filename, self.limits))
@@ -105,12 +112,13 @@ class ExtractionSandbox:
                 status, value = conn.recv()
                 break
             except (EOFError, BrokenPipeError, ConnectionResetError):
-                code = self._process.exitcode if self._process else None
+                deaths.append(self._process.exitcode if self._process else None)
                 self.close()
-                if attempt == 2:
+                killed = deaths[-1] == -signal.SIGKILL
+                if len(deaths) >= (KILLED_TRIES if killed else CRASHED_TRIES):
                     raise LimitExceeded(
-                        "reading the document stopped the extraction process twice "
-                        f"(exit code {code}); it may need more memory than allowed"
+                        f"reading the document stopped the extraction process {len(deaths)} "
+                        f"times (exit code {deaths[-1]}); it may need more memory than allowed"
                     ) from None
         if status == "ok":
             return value

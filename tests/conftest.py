@@ -80,19 +80,20 @@ def courrier(*args: str, check: bool = True, timeout: float = 120,
     return result
 
 
-class RunningPipeline:
-    """`courrier run` in a subprocess; `stop()` ends it with SIGTERM (or `kill()` with -9)."""
+class CourrierProcess:
+    """A `courrier` command in a subprocess of its own session; `stop()` ends it with
+    SIGTERM, `kill()` kill -9s its whole process tree."""
 
-    def __init__(self, config_file: Path, data_dir: Path, log_path: Path) -> None:
-        self.args = [sys.executable, "-m", "pipeline.cli", "-v", "run", "--config",
-                     str(config_file), "--data", str(data_dir)]
+    def __init__(self, args: list[str], log_path: Path, cwd: Path | None = None) -> None:
+        self.args = [sys.executable, "-m", "pipeline.cli", "-v", *args]
         self.log_path = log_path
+        self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> RunningPipeline:
+    def start(self) -> CourrierProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, cwd=self.cwd)
         return self
 
     def stop(self) -> int | None:
@@ -106,13 +107,36 @@ class RunningPipeline:
             return None
 
     def kill(self) -> None:
-        """kill -9 the whole process tree (the pipeline and its extraction children)."""
+        """kill -9 the whole process tree (the command and its extraction children)."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class RunningPipeline(CourrierProcess):
+    """`courrier run` on a config and data dir."""
+
+    def __init__(self, config_file: Path, data_dir: Path, log_path: Path) -> None:
+        super().__init__(["run", "--config", str(config_file), "--data", str(data_dir)],
+                         log_path)
+
+
+@pytest.fixture
+def courrier_processes(tmp_path: Path) -> Iterator[Callable[..., CourrierProcess]]:
+    """Factory for `courrier` subprocesses; all are stopped at the end of the test."""
+    started: list[CourrierProcess] = []
+
+    def start(*args: str, cwd: Path | None = None) -> CourrierProcess:
+        process = CourrierProcess(list(args), tmp_path / f"process-{len(started)}.log", cwd)
+        started.append(process.start())
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
 
 
 @pytest.fixture
@@ -133,3 +157,56 @@ def pipeline_process(tmp_path: Path) -> Iterator[Callable[[Path, Path], RunningP
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--crash-seeds", default="1",
                      help="Comma-separated seeds for the crash test (default: 1).")
+
+
+# --- RabbitMQ ---------------------------------------------------------------------------
+
+AMQP_PORT = 5672
+
+
+def _broker_answers(port: int = AMQP_PORT) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=180)
+    if check and result.returncode != 0:
+        raise AssertionError(f"rabbitmqctl {' '.join(args)}: {result.stderr or result.stdout}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_server() -> Iterator[None]:
+    """A RabbitMQ broker on 127.0.0.1:5672: the one running, or one this session starts
+    (and stops). `make test` installs rabbitmq-server when it is absent."""
+    import shutil
+
+    started = False
+    if not _broker_answers():
+        server = shutil.which("rabbitmq-server") or shutil.which(
+            "rabbitmq-server", path="/usr/sbin:/usr/lib/rabbitmq/bin")
+        if server is None:
+            pytest.fail("RabbitMQ is not installed: `make test` installs rabbitmq-server")
+        subprocess.run([server, "-detached"], check=True, timeout=60)
+        rabbitmqctl("await_startup", "--timeout", "120")
+        started = True
+    wait_until(_broker_answers, 60, "RabbitMQ to accept connections")
+    yield
+    if started:
+        rabbitmqctl("stop", check=False)
+
+
+@pytest.fixture
+def amqp_url(rabbitmq_server: None) -> Iterator[str]:
+    """A fresh vhost for one test, with full rights for guest; deleted afterwards."""
+    import uuid
+
+    vhost = f"courrier-test-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"amqp://guest:guest@127.0.0.1:{AMQP_PORT}/{vhost}"
+    rabbitmqctl("delete_vhost", vhost, check=False)
