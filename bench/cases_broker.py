@@ -34,24 +34,26 @@ def _reachable(url: str) -> str | None:
 
 
 def _one_run(url: str, messages: int) -> dict[str, Any]:
-    from kombu import Consumer, Exchange, Producer, Queue
+    from kombu import Consumer
 
-    from pipeline.queues import declare, open_connection, publish
+    from pipeline.queues import Topology, declare, new_producer, open_connection, publish
 
-    # a queue of our own, so that a real broker's other queues are never touched
-    name = f"courrier.bench.{uuid.uuid4().hex[:8]}"
-    exchange = Exchange("courrier.bench", type="direct", durable=True)
-    queue = Queue(name, exchange, routing_key=name, durable=True)
+    # a service queue of our own, declared as the pipeline declares its queues (a quorum
+    # queue with a delivery limit on RabbitMQ), so that a real broker's other queues are
+    # never touched: courrier.bench.<random>, key bench.<random> on the services' exchange
+    service = uuid.uuid4().hex[:8]
+    queue = Topology(url, ["bench"], [service]).service_queue("bench", service)
+    exchange, key = queue.exchange, queue.routing_key
     body = {"kind": "extract", "item_id": 0, "reg": "2026-000000", "commune": "bench",
             "filename": "0001-courrier.pdf", "sha256": "0" * 64}
     with open_connection(url) as connection:
         connection.ensure_connection(max_retries=3)
         declare(connection, [queue])
         server = connection.connection.server_properties if url.startswith("amqp") else {}
-        producer = Producer(connection.default_channel)
+        producer = new_producer(connection)
         started = time.perf_counter()
         for number in range(messages):
-            publish(producer, {**body, "item_id": number}, exchange=exchange, routing_key=name,
+            publish(producer, {**body, "item_id": number}, exchange=exchange, routing_key=key,
                     message_id=f"{number}:bench")
         publish_s = time.perf_counter() - started
 
@@ -100,9 +102,11 @@ def _measure(url: str, messages: int, repeat: int, label: str) -> dict[str, Any]
 def case_broker(*, messages: int, repeat: int, amqp_url: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "messages": messages,
-        "method": "pipeline.queues open_connection/declare/publish (persistent JSON, "
-                  "as the pipeline sends them, no publisher confirms); all published, then "
-                  "all consumed with prefetch 1 and one ack per message",
+        "method": "pipeline.queues Topology/open_connection/declare/new_producer/publish "
+                  "(persistent JSON, mandatory, as the pipeline sends them; on RabbitMQ a "
+                  "quorum queue and publisher confirms, each publish waiting for its "
+                  "confirm); all published, then all consumed with prefetch 1 and one ack "
+                  "per message",
     }
     scratch = Path(tempfile.mkdtemp(prefix="broker-", dir=WORK_DIR))
     try:

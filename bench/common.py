@@ -90,21 +90,23 @@ def unique_copies(sources: list[Path], count: int, out_dir: Path) -> list[Path]:
 # --- configs -----------------------------------------------------------------------------
 
 
-def make_config(path: Path, *, max_pages: int | None = None) -> Path:
-    """Write a copy of the default config with `stable_seconds = 0.2` (and `max_pages`).
+def make_config(path: Path, *, max_pages: int | None = None,
+                timeout_seconds: int | None = None) -> Path:
+    """Write a copy of the default config with `stable_seconds = 0.2` (and, when given,
+    `max_pages` and the per-document `timeout_seconds`).
 
     The default 1 s stability delay is a safety margin for slow network copies, not work;
     a benchmark of throughput and latency after stability should not wait on it.
     """
     text = DEFAULT_CONFIG.read_text("utf-8")
-    text, found = re.subn(r"(?m)^stable_seconds\s*=.*$",
-                          f"stable_seconds = {BENCH_STABLE_SECONDS}", text)
-    if found != 1:
-        raise RuntimeError("config/courrier.toml has no single stable_seconds line to change")
-    if max_pages is not None:
-        text, found = re.subn(r"(?m)^max_pages\s*=.*$", f"max_pages = {max_pages}", text)
+    changes = {"stable_seconds": BENCH_STABLE_SECONDS, "max_pages": max_pages,
+               "timeout_seconds": timeout_seconds}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        text, found = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
         if found != 1:
-            raise RuntimeError("config/courrier.toml has no single max_pages line to change")
+            raise RuntimeError(f"config/courrier.toml has no single {key} line to change")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")
     return path
@@ -238,27 +240,24 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
 
-class PipelineProcess:
-    """`courrier run --data D --config C` as a child process, stopped with SIGTERM."""
+class CourrierProcess:
+    """`courrier <args>` as a child process (OMP_THREAD_LIMIT=1), stopped with SIGTERM;
+    its output goes to `log_path`."""
 
-    def __init__(self, data_dir: Path, config_path: Path, log_path: Path) -> None:
-        self.data_dir = data_dir
-        self.config_path = config_path
+    def __init__(self, args: list[str], log_path: Path) -> None:
+        self.args = args
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> PipelineProcess:
+    def start(self) -> CourrierProcess:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         with self.log_path.open("wb") as log_file:
-            self.proc = subprocess.Popen(
-                [*courrier_command(), "run", "--data", str(self.data_dir),
-                 "--config", str(self.config_path)],
-                stdout=log_file, stderr=subprocess.STDOUT, env=env,
-            )
+            self.proc = subprocess.Popen([*courrier_command(), *self.args],
+                                         stdout=log_file, stderr=subprocess.STDOUT, env=env)
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is None:
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.terminate()
         try:
@@ -266,6 +265,12 @@ class PipelineProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def __enter__(self) -> CourrierProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     @property
     def pid(self) -> int:
@@ -278,8 +283,19 @@ class PipelineProcess:
             # the last line of its log says why (the traceback's paths are this machine's)
             lines = [ln for ln in self.log_path.read_text("utf-8", "replace").splitlines()
                      if ln.strip()]
-            raise RuntimeError(f"courrier run exited with {self.proc.returncode}: "
+            raise RuntimeError(f"courrier {self.args[0]} exited with {self.proc.returncode}: "
                                f"{lines[-1] if lines else 'no output'}")
+
+
+class PipelineProcess(CourrierProcess):
+    """`courrier run --data D --config C [extra]` as a child process."""
+
+    def __init__(self, data_dir: Path, config_path: Path, log_path: Path,
+                 extra: list[str] | None = None) -> None:
+        super().__init__(["run", "--data", str(data_dir), "--config", str(config_path),
+                          *(extra or [])], log_path)
+        self.data_dir = data_dir
+        self.config_path = config_path
 
 
 FINAL = ("routed", "delivered", "quarantined", "duplicate")
@@ -322,7 +338,8 @@ def drop(source: Path, inbox: Path, name: str) -> float:
 
 
 def wait_final(db_path: Path, names: set[str], timeout: float,
-               alive: PipelineProcess | None = None) -> dict[str, dict[str, Any]]:
+               alive: CourrierProcess | list[CourrierProcess] | None = None,
+               interval: float = 0.1) -> dict[str, dict[str, Any]]:
     """Poll the register until every file in `names` is final; their rows by file name."""
     deadline = time.monotonic() + timeout
     done: dict[str, dict[str, Any]] = {}
@@ -332,8 +349,8 @@ def wait_final(db_path: Path, names: set[str], timeout: float,
                 done[row["filename"]] = row
         if len(done) == len(names):
             return done
-        if alive is not None:
-            alive.check_alive()
-        time.sleep(0.1)
+        for proc in (alive if isinstance(alive, list) else [alive] if alive else []):
+            proc.check_alive()
+        time.sleep(interval)
     raise TimeoutError(f"{len(names) - len(done)} of {len(names)} item(s) not final after "
                        f"{timeout:g} s")
