@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import string
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ class Account:
                 f"@{host}:{port}/{quote(vhost, safe='')}")
 
 
+def new_password(length: int = 24) -> str:
+    # letters and digits only: rabbitmqctl would take a leading "-" for an option
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 def service_user(commune: str, service: str) -> str:
     return f"courrier-{commune}-{service}"
 
@@ -44,12 +51,12 @@ def accounts(communes: Iterable[str], services: Iterable[str], pipeline_user: st
              ) -> list[Account]:
     """The pipeline's account (everything in the vhost) and one per commune and service:
     no configure right, write only to the receipts exchange, read only its own queue."""
-    made = [Account(pipeline_user, secrets.token_urlsafe(18), ".*", ".*", ".*")]
+    made = [Account(pipeline_user, new_password(), ".*", ".*", ".*")]
     receipts = f"^{re.escape(RECEIPTS_EXCHANGE.name)}$"
     for commune in communes:
         for service in services:
             made.append(Account(
-                service_user(commune, service), secrets.token_urlsafe(18),
+                service_user(commune, service), new_password(),
                 "^$", receipts, f"^{re.escape(f'courrier.{commune}.{service}')}$",
             ))
     return made
