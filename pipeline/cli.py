@@ -359,6 +359,51 @@ def release(reg: str, file: Path | None, reason: str, commune: str | None,
 
 
 @main.command()
+@click.argument("reg")
+@click.argument("service")
+@click.option("--reason", required=True, help="Why (kept in the trail, and taught to routing).")
+@commune_option
+@config_option
+@data_option
+def reroute(reg: str, service: str, reason: str, commune: str | None,
+            config_path: Path | None, data_dir: Path) -> None:
+    """Send a misrouted letter to SERVICE; the correction teaches the routing."""
+    from pipeline.clock import utc_now
+    from pipeline.messages import delivery
+
+    config = _config(config_path, data_dir)
+    if service not in config.services:
+        raise click.UsageError(f"unknown service {service!r}; known: "
+                               + ", ".join(config.services))
+    register = _open_register(config)
+    item = register.find(reg, config.commune(commune).id)
+    if item is None:
+        raise click.UsageError(f"no register entry {reg}")
+    decision = {"service": service, "copies": [], "explanation": f"rerouted: {reason}"}
+    message = delivery(item, decision, service, "traitement", utc_now())
+    previous = register.reroute(item["id"], service, reason, message)
+    click.echo(f"{reg}: {previous} → {service}; `courrier run` delivers it")
+
+
+@main.command()
+@config_option
+@data_option
+def train(config_path: Path | None, data_dir: Path) -> None:
+    """Train the routing classifier on the register (the running pipeline reloads it)."""
+    from pipeline.learning import train_model, training_examples
+
+    config = _config(config_path, data_dir)
+    register = _open_register(config)
+    model = train_model(register, config.model_path, config.learning)
+    if model is None:
+        raise CourrierError(f"too few routed letters to learn from "
+                            f"({len(training_examples(register))}; at least "
+                            f"{config.learning.min_examples}, of two services or more)")
+    click.echo(f"trained on {model.examples} letters ({model.corrections} corrections); "
+               f"saved to {config.model_path}")
+
+
+@main.command()
 @click.option("--samples", "samples_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path(__file__).resolve().parent.parent / "samples", show_default=True,
               help="A folder with labels.jsonl and the files it lists.")

@@ -42,11 +42,34 @@ class DocTypeRule:
 
 
 @dataclass(frozen=True)
+class CopyRule:
+    """Letters of `doc_types` that mention one of `keywords` go in copy to `copy_to`."""
+
+    doc_types: tuple[str, ...]
+    keywords: tuple[Keyword, ...]
+    copy_to: str
+
+
+@dataclass(frozen=True)
 class RoutingConfig:
     min_score: float
     min_margin: float
     subject_weight: float
     doc_types: tuple[DocTypeRule, ...]
+    copies: tuple[CopyRule, ...] = ()
+    # below this OCR confidence the text is too unsure to route on: triage
+    min_ocr_confidence: float = 60.0
+
+
+@dataclass(frozen=True)
+class LearningConfig:
+    """When the classifier learned from the register may speak (see pipeline/learning.py)."""
+
+    min_examples: int = 30
+    retrain_after_corrections: int = 10
+    override_probability: float = 0.8
+    alone_probability: float = 0.7
+    doubt_probability: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,11 @@ class Config:
     poll_seconds: float
     ocr_processes: int
     ocr_language: str
+    learning: LearningConfig = LearningConfig()
+
+    @property
+    def model_path(self) -> Path:
+        return self.data_dir / "model" / "routing.pkl"
 
     @property
     def store_dir(self) -> Path:
@@ -144,7 +172,8 @@ def _build(raw: dict[str, Any], source: Path, data_dir: Path) -> Config:
         _check_id(service, "service")
     if TRIAGE not in services:
         raise ConfigError(f"{source}: the service catalogue must contain {TRIAGE!r}")
-    routing = _routing(raw.get("routing", {}), raw.get("doc_types", {}), None, services)
+    routing = _routing(raw.get("routing", {}), raw.get("doc_types", {}), None, services,
+                       raw.get("copies", []))
     communes_raw = raw.get("communes") or []
     if not communes_raw:
         raise ConfigError(f"{source}: at least one [[communes]] entry is needed")
@@ -175,6 +204,7 @@ def _build(raw: dict[str, Any], source: Path, data_dir: Path) -> Config:
         poll_seconds=float(pipeline.get("poll_seconds", 2.0)),
         ocr_processes=int(pipeline.get("ocr_processes", 0)),
         ocr_language=str(pipeline.get("ocr_language", "fra")),
+        learning=LearningConfig(**raw.get("learning", {})),
     )
     _check_layout(config)
     return config
@@ -194,7 +224,8 @@ def _commune(
     if "doc_types" in entry:
         # a commune's own doc types extend or replace the shared ones, name by name
         merged = {**raw.get("doc_types", {}), **entry["doc_types"]}
-        routing = _routing(raw.get("routing", {}), merged, entry.get("routing"), services)
+        routing = _routing(raw.get("routing", {}), merged, entry.get("routing"), services,
+                           raw.get("copies", []))
     return Commune(id=commune_id, name=str(entry.get("name", commune_id)), inbox=inbox,
                    routing=routing)
 
@@ -204,6 +235,7 @@ def _routing(
     doc_types: dict[str, Any],
     override: dict[str, Any] | None,
     services: dict[str, str],
+    copies: list[dict[str, Any]],
 ) -> RoutingConfig:
     settings = {**base, **(override or {})}
     rules = []
@@ -213,11 +245,23 @@ def _routing(
             raise ConfigError(f"doc type {name!r} names unknown service {service!r}")
         rules.append(DocTypeRule(name=name, service=service,
                                  keywords=tuple(_keyword(k) for k in spec.get("keywords", []))))
+    copy_rules = []
+    for spec in copies:
+        if spec["copy_to"] not in services:
+            raise ConfigError(f"copy rule names unknown service {spec['copy_to']!r}")
+        unknown = set(spec.get("doc_types", [])) - set(doc_types)
+        if unknown:
+            raise ConfigError(f"copy rule names unknown doc types {sorted(unknown)}")
+        copy_rules.append(CopyRule(doc_types=tuple(spec.get("doc_types", [])),
+                                   keywords=tuple(_keyword(k) for k in spec["keywords"]),
+                                   copy_to=spec["copy_to"]))
     return RoutingConfig(
         min_score=float(settings.get("min_score", 3.0)),
-        min_margin=float(settings.get("min_margin", 0.6)),
+        min_margin=float(settings.get("min_margin", 0.3)),
         subject_weight=float(settings.get("subject_weight", 2.0)),
         doc_types=tuple(rules),
+        copies=tuple(copy_rules),
+        min_ocr_confidence=float(settings.get("min_ocr_confidence", 60.0)),
     )
 
 

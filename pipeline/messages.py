@@ -35,7 +35,8 @@ def route_job(item: dict[str, Any], text: str) -> dict[str, Any]:
         "commune": item["commune"],
         "reg": item["reg"],
         "text": text,
-        **{k: item.get(k) for k in ("subject", "sender", "sender_email", "source")},
+        **{k: item.get(k) for k in ("subject", "sender", "sender_email", "source",
+                                    "confidence")},
     }
 
 

@@ -51,9 +51,20 @@ def _left_inbox(db: sqlite_utils.Database) -> None:
     db["items"].add_column("left_inbox_at", str)
 
 
+def _corrections(db: sqlite_utils.Database) -> None:
+    db["corrections"].create(
+        {"id": int, "item_id": int, "ts": str, "from_service": str, "to_service": str,
+         "reason": str},
+        pk="id", not_null={"item_id", "ts", "to_service"},
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["corrections"].create_index(["ts"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_left_inbox", _left_inbox),
+    ("0003_corrections", _corrections),
 ]
 
 

@@ -161,8 +161,10 @@ class Register:
             self._enqueue(item_id, "route", {**route_message, "item_id": item_id})
             return True
 
-    def record_routing(self, item_id: int, decision: dict[str, Any], delivery: dict) -> bool:
-        """Store the routing decision and queue the delivery; False if already recorded."""
+    def record_routing(self, item_id: int, decision: dict[str, Any],
+                       deliveries: list[tuple[str, dict[str, Any]]]) -> bool:
+        """Store the routing decision and queue one delivery per service (the principal,
+        then the copies); False if already recorded."""
         fields = {
             "service": decision["service"],
             "copies": json.dumps(decision.get("copies", [])),
@@ -172,9 +174,43 @@ class Register:
         with self._write():
             if not self._advance(item_id, "extracted", "routed", fields):
                 return False
-            self._event(item_id, "routed", f"{decision['service']}: {decision['explanation']}")
-            self._enqueue(item_id, f"deliver:{decision['service']}", delivery)
+            copies = decision.get("copies") or []
+            self._event(item_id, "routed", f"{decision['service']}"
+                        + (f" (copies: {', '.join(copies)})" if copies else "")
+                        + f": {decision['explanation']}")
+            for service, message in deliveries:
+                self._enqueue(item_id, f"deliver:{service}", message)
             return True
+
+    def reroute(self, item_id: int, service: str, reason: str,
+                delivery: dict[str, Any]) -> str:
+        """A person corrects a routing: the letter goes to `service`, the correction is kept
+        for learning; returns the service it came from."""
+        with self._write() as db:
+            item = db["items"].get(item_id)
+            if item["status"] not in ("routed", "delivered"):
+                raise RegisterError(f"{item['reg']} is {item['status']}: only a routed letter "
+                                    "can be rerouted")
+            if item["service"] == service:
+                raise RegisterError(f"{item['reg']} is already with {service}")
+            now = utc_now()
+            db["items"].update(item_id, {"service": service, "status": "routed",
+                                         "updated_at": now})
+            db.execute("INSERT INTO corrections (item_id, ts, from_service, to_service, reason)"
+                       " VALUES (?, ?, ?, ?, ?)", (item_id, now, item["service"], service, reason))
+            self._event(item_id, "rerouted", f"{item['service']} → {service}: {reason}")
+            self._enqueue(item_id, f"deliver:{service}", delivery)
+            return item["service"]
+
+    def corrected_items(self) -> set[int]:
+        with self._lock:
+            return {row[0] for row in self.db.execute("SELECT DISTINCT item_id FROM corrections")}
+
+    def correction_count(self, since: str | None = None) -> int:
+        with self._lock:
+            (count,) = self.db.execute(
+                "SELECT count(*) FROM corrections WHERE ts > ?", (since or "",)).fetchone()
+        return count
 
     def record_quarantine(self, item_id: int, reason: str) -> bool:
         """Mark an unfinished item quarantined with a readable reason."""
@@ -190,8 +226,18 @@ class Register:
             return True
 
     def record_delivery(self, item_id: int, service: str, consumer: str) -> bool:
-        """A service took its mail (a receipt came back); False if already recorded."""
-        with self._write():
+        """A service took its mail (a receipt came back); False if already recorded. The
+        letter is delivered when the service handling it takes it; a copy, or the service
+        a letter was rerouted away from, only leaves a trace in its trail."""
+        with self._write() as db:
+            item = db["items"].get(item_id)
+            if service != item["service"]:
+                detail = f"{service} via {consumer} (copy or earlier route)"
+                if db.execute("SELECT 1 FROM events WHERE item_id = ? AND stage = 'taken' AND "
+                              "detail = ?", (item_id, detail)).fetchone():
+                    return False
+                self._event(item_id, "taken", detail)
+                return True
             if not self._advance(item_id, "routed", "delivered", {}):
                 return False
             self._event(item_id, "delivered", f"{service} via {consumer}")

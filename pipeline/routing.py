@@ -9,7 +9,7 @@ where a person decides: a wrong route is worse than a short wait.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pipeline.config import TRIAGE, RoutingConfig
@@ -99,8 +99,33 @@ def score_services(scored: list[tuple[float, str, str, list[str]]]
     return services
 
 
-def route_item(text: str, subject: str | None, rules: RoutingConfig) -> Decision:
-    """Decide the service of one letter from its text and subject."""
+def route_item(text: str, subject: str | None, rules: RoutingConfig,
+               ocr_confidence: float | None = None) -> Decision:
+    """Decide the service of one letter (and its copies) from its text and subject."""
+    decision = _principal(text, subject, rules)
+    if ocr_confidence is not None and ocr_confidence < rules.min_ocr_confidence:
+        return replace(decision, service=TRIAGE, explanation=(
+            f"OCR confidence {ocr_confidence:.0f} below {rules.min_ocr_confidence:g}: the text "
+            f"is too unsure to route on ({decision.explanation})"))
+    if decision.service == TRIAGE:
+        return decision
+    return replace(decision, copies=copies_for(text, subject, decision, rules))
+
+
+def copies_for(text: str, subject: str | None, decision: Decision, rules: RoutingConfig
+               ) -> list[str]:
+    """Services that get the letter for information, by the config's copy rules."""
+    folded = fold(f"{subject or ''} {text}")
+    copies: list[str] = []
+    for rule in rules.copies:
+        if decision.doc_type in rule.doc_types and rule.copy_to != decision.service \
+                and rule.copy_to not in copies \
+                and any(k.pattern.search(folded) for k in rule.keywords):
+            copies.append(rule.copy_to)
+    return copies
+
+
+def _principal(text: str, subject: str | None, rules: RoutingConfig) -> Decision:
     services = score_services(score_doc_types(text, subject, rules))
     if not services:
         return Decision(TRIAGE, None, 0.0, 0.0, "no rule matched")

@@ -64,19 +64,22 @@ def test_every_sample_is_registered_routed_and_consumed(
     routing_log = (data_dir / "log" / "routing.log").read_text(encoding="utf-8")
     assert routing_log.count(" routed ") == len(labels)
 
-    # each service takes its mail: a document and its metadata per item
-    expected_by_service: dict[str, set[str]] = {}
+    # each service takes its mail (and its copies): a document and its metadata per item
+    expected_by_service: dict[str, dict[str, str]] = {}
     for item in items:
-        expected_by_service.setdefault(item["service"], set()).add(item["reg"])
-    for service, regs in expected_by_service.items():
+        expected_by_service.setdefault(item["service"], {})[item["reg"]] = "traitement"
+        for copy in item["copies"]:
+            expected_by_service.setdefault(copy, {})[item["reg"]] = "copie"
+    for service, roles in expected_by_service.items():
         out = tmp_path / "services" / service
         result = courrier("consume", service, "--out", str(out), "--config", str(config_file),
                           "--data", str(data_dir))
-        assert f"{len(regs)} item(s)" in result.stderr
-        assert {p.stem for p in out.glob("*.json")} == regs
-        for reg in regs:
+        assert f"{len(roles)} item(s)" in result.stderr
+        assert {p.stem for p in out.glob("*.json")} == set(roles)
+        for reg, role in roles.items():
             meta = json.loads((out / f"{reg}.json").read_text(encoding="utf-8"))
             assert meta["service"] == service and meta["schema"] == "courrier.delivery/1"
+            assert meta["role"] == role
             assert (out / meta["document"]).stat().st_size > 0
         # nothing is left for a second consumer
         again = courrier("consume", service, "--config", str(config_file), "--data",

@@ -75,8 +75,8 @@ def test_each_step_is_recorded_once_even_if_its_message_comes_twice(register: Re
     assert register.record_extraction(item_id, fields, {"text": "x"})
     assert not register.record_extraction(item_id, fields, {"text": "x"})
     decision = {"service": "finances", "explanation": "rule", "doc_type": "facture"}
-    assert register.record_routing(item_id, decision, {"commune": "a", "service": "finances"})
-    assert not register.record_routing(item_id, decision, {})
+    assert register.record_routing(item_id, decision, [("finances", {"service": "finances"})])
+    assert not register.record_routing(item_id, decision, [])
     assert [e["stage"] for e in register.events(item_id)] == ["received", "extracted", "routed"]
     assert [m.kind for m in register.pending_outbox()] == ["extract", "route", "deliver:finances"]
     assert json.loads(register.item(item_id)["decision"])["service"] == "finances"
@@ -112,5 +112,6 @@ def test_migrations_run_once(tmp_path: Path) -> None:
     Register(tmp_path / "x.db").close()
     again = Register(tmp_path / "x.db")
     rows = list(again.db["_migrations"].rows)
-    assert [r["name"] for r in rows] == ["0001_initial_schema", "0002_left_inbox"]
+    assert [r["name"] for r in rows] == ["0001_initial_schema", "0002_left_inbox",
+                                         "0003_corrections"]
     again.close()

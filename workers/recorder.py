@@ -15,10 +15,12 @@ from kombu import Queue
 
 from pipeline.clock import utc_now
 from pipeline.config import Config
+from pipeline.learning import Learner
 from pipeline.messages import delivery, route_job
 from pipeline.quarantine import quarantine_document
 from pipeline.queues import DEAD_LETTER_EXCHANGE, DELIVERY_LIMIT, Topology
 from pipeline.register import Register
+from pipeline.routing import Decision
 from pipeline.routing_log import RoutingLog
 from pipeline.store import DocumentStore
 from workers.base import Outgoing, QueueWorker
@@ -35,6 +37,7 @@ class Recorder(QueueWorker):
         super().__init__(broker_url, topology)
         self.config = config
         self.register = register
+        self.learner = Learner(register, config.model_path, config.learning)
         self.store = store
         self.routing_log = routing_log
         self.on_write = on_write
@@ -73,10 +76,16 @@ class Recorder(QueueWorker):
 
     def _routed(self, body: dict[str, Any]) -> bool:
         item = self.register.item(body["item_id"])
-        decision = body["decision"]
+        if item["status"] != "extracted":
+            return False  # already recorded (a redelivery)
+        rules = Decision(**body["decision"])
+        decision = self.learner.decide(rules, item["text"] or "", item["subject"]).as_dict()
         service = decision["service"]
-        message = delivery(item, decision, service, "traitement", utc_now())
-        if not self.register.record_routing(item["id"], decision, message):
+        now = utc_now()
+        deliveries = [(service, delivery(item, decision, service, "traitement", now))]
+        deliveries += [(copy, delivery(item, decision, copy, "copie", now))
+                       for copy in decision.get("copies", [])]
+        if not self.register.record_routing(item["id"], decision, deliveries):
             return False
         self.routing_log.write(item["commune"], item["reg"], "routed", service, item["filename"],
                                decision["explanation"])

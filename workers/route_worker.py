@@ -24,7 +24,8 @@ class RouteWorker(QueueWorker):
 
     def handle(self, body: dict[str, Any], message: Any) -> list[Outgoing]:
         commune = self.config.commune(body["commune"])
-        decision = route_item(body.get("text") or "", body.get("subject"), commune.routing)
+        decision = route_item(body.get("text") or "", body.get("subject"), commune.routing,
+                              body.get("confidence"))
         msg_id = f"{body['item_id']}:route-result"
         result = {"kind": "routed", "item_id": body["item_id"], "msg_id": msg_id,
                   "decision": decision.as_dict()}

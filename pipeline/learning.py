@@ -1,0 +1,184 @@
+"""Routing that learns from the register: the letters people let through and the ones they
+corrected with `courrier reroute`.
+
+A statistical classifier (TF-IDF words and word pairs, logistic regression) is trained on
+the register's routed letters, each correction weighing `CORRECTION_WEIGHT` times an
+uncorrected routing. It gives an opinion beside the rules; `combine` decides between them
+and says why. The model lives with the register (its only trainer), in the data dir.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from pipeline.clock import utc_now
+from pipeline.config import TRIAGE, LearningConfig
+from pipeline.folding import fold
+from pipeline.register import Register
+from pipeline.routing import Decision
+
+CORRECTION_WEIGHT = 5.0
+
+
+@dataclass(frozen=True)
+class Opinion:
+    service: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    service: str
+    weight: float
+
+
+def features(text: str, subject: str | None) -> str:
+    # the subject twice: it says what the letter is about more than any body sentence
+    return fold(f"{subject or ''} {subject or ''} {text}")
+
+
+def training_examples(register: Register) -> list[Example]:
+    """Routed letters (labelled with their service as it stands, corrections included)."""
+    corrected = register.corrected_items()
+    examples = []
+    for item in register.db.query(
+            "SELECT id, text, subject, service FROM items WHERE status IN "
+            "('routed', 'delivered', 'closed') AND service IS NOT NULL AND service != ?",
+            (TRIAGE,)):
+        weight = CORRECTION_WEIGHT if item["id"] in corrected else 1.0
+        examples.append(Example(features(item["text"] or "", item["subject"]),
+                                item["service"], weight))
+    return examples
+
+
+class RoutingModel:
+    """A trained classifier and what it was trained on."""
+
+    def __init__(self, classifier: Pipeline, trained_at: str, examples: int,
+                 corrections: int) -> None:
+        self.classifier = classifier
+        self.trained_at = trained_at
+        self.examples = examples
+        self.corrections = corrections
+
+    @classmethod
+    def train(cls, examples: list[Example], corrections: int) -> RoutingModel | None:
+        """None when there is too little to learn from (fewer than two services)."""
+        if len({e.service for e in examples}) < 2:
+            return None
+        classifier = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                            max_features=100_000),
+            LogisticRegression(max_iter=2000, C=10.0),
+        )
+        classifier.fit([e.text for e in examples], [e.service for e in examples],
+                       logisticregression__sample_weight=[e.weight for e in examples])
+        return cls(classifier, utc_now(), len(examples), corrections)
+
+    def opinion(self, text: str, subject: str | None) -> Opinion:
+        probabilities = self.classifier.predict_proba([features(text, subject)])[0]
+        best = int(probabilities.argmax())
+        return Opinion(str(self.classifier.classes_[best]), float(probabilities[best]))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            pickle.dump(self, tmp)
+        Path(tmp.name).replace(path)
+        path.with_suffix(".json").write_text(json.dumps(
+            {"trained_at": self.trained_at, "examples": self.examples,
+             "corrections": self.corrections}, indent=2), encoding="utf-8")
+
+    @staticmethod
+    def load(path: Path) -> RoutingModel | None:
+        # our own file, written by `save`: the data dir is trusted like the register
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:
+            return None
+
+
+def train_model(register: Register, path: Path, settings: LearningConfig
+                ) -> RoutingModel | None:
+    """Train on the register and save; None (and no file change) below `min_examples`."""
+    examples = training_examples(register)
+    if len(examples) < settings.min_examples:
+        return None
+    model = RoutingModel.train(examples, register.correction_count())
+    if model is not None:
+        model.save(path)
+    return model
+
+
+def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
+            model: RoutingModel | None = None) -> Decision:
+    """The final decision from the rules' and the model's; the explanation keeps both."""
+    if opinion is None:
+        return rules
+    learned = (f"learned from {model.examples} letters, {model.corrections} corrections: "
+               f"{opinion.service} p={opinion.probability:.2f}" if model else
+               f"learned: {opinion.service} p={opinion.probability:.2f}")
+    if opinion.service == rules.service:
+        return replace(rules, explanation=f"{rules.explanation}; {learned} agrees")
+    if opinion.probability >= settings.override_probability or (
+            rules.service == TRIAGE and opinion.probability >= settings.alone_probability):
+        return replace(rules, service=opinion.service, copies=[
+            c for c in rules.copies if c != opinion.service],
+            explanation=f"{learned} (rules said {rules.service}: {rules.explanation})")
+    if rules.service != TRIAGE and opinion.probability >= settings.doubt_probability:
+        return replace(rules, service=TRIAGE, copies=[],
+                       explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
+                                   f"rules: {rules.explanation}")
+    return replace(rules, explanation=f"{rules.explanation}; {learned} (not trusted)")
+
+
+def describe(model: RoutingModel | None) -> dict[str, Any]:
+    if model is None:
+        return {"trained": False}
+    return {"trained": True, "trained_at": model.trained_at, "examples": model.examples,
+            "corrections": model.corrections}
+
+
+class Learner:
+    """The register node's use of the model: loaded from the data dir, reloaded when
+    `courrier train` replaces it, retrained after `retrain_after_corrections` corrections."""
+
+    def __init__(self, register: Register, path: Path, settings: LearningConfig) -> None:
+        self.register = register
+        self.path = path
+        self.settings = settings
+        self.model = RoutingModel.load(path)
+        self._loaded_mtime = self._mtime()
+
+    def _mtime(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def refresh(self) -> None:
+        """Reload a model trained elsewhere; retrain after enough new corrections."""
+        if self._mtime() != self._loaded_mtime:
+            self.model = RoutingModel.load(self.path)
+            self._loaded_mtime = self._mtime()
+        since = self.model.trained_at if self.model else None
+        if self.register.correction_count(since) >= self.settings.retrain_after_corrections:
+            trained = train_model(self.register, self.path, self.settings)
+            if trained is not None:
+                self.model, self._loaded_mtime = trained, self._mtime()
+
+    def decide(self, rules: Decision, text: str, subject: str | None) -> Decision:
+        self.refresh()
+        opinion = self.model.opinion(text, subject) if self.model else None
+        return combine(rules, opinion, self.settings, self.model)
