@@ -8,10 +8,8 @@ between redelivers it, and a delivery already written is not written twice.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from pipeline.errors import CourrierError
 from pipeline.messages import document_bytes, receipt
 from pipeline.quarantine import safe_filename
 from pipeline.queues import RECEIPT_KEY, Topology, declare, new_producer, publish
+from pipeline.store import write_durably
 
 Writer = Callable[[dict[str, Any]], bool]
 
@@ -59,10 +58,10 @@ def write_to_folder(out: Path) -> Writer:
                 body["msg_id"]:
             return False  # already written by an earlier, interrupted run
         suffix = Path(safe_filename(body["filename"])).suffix.lower() or ".bin"
-        _write_atomically(out / f"{stem}{suffix}", document_bytes(body))
+        write_durably(out / f"{stem}{suffix}", document_bytes(body))
         metadata = {k: v for k, v in body.items() if k != "document_base64"}
         metadata["document"] = f"{stem}{suffix}"
-        _write_atomically(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2).encode())
+        write_durably(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2).encode())
         return True
 
     return write
@@ -134,16 +133,3 @@ def consume_service(connection: Connection, topology: Topology, commune: str, se
                 return written
     finally:
         consumer.cancel()
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".courrier-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

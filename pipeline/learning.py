@@ -14,7 +14,6 @@ import pickle
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -141,13 +140,6 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
                        explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
                                    f"rules: {rules.explanation}")
     return replace(rules, explanation=f"{rules.explanation}; {learned} (not trusted)")
-
-
-def describe(model: RoutingModel | None) -> dict[str, Any]:
-    if model is None:
-        return {"trained": False}
-    return {"trained": True, "trained_at": model.trained_at, "examples": model.examples,
-            "corrections": model.corrections}
 
 
 class Learner:

@@ -17,26 +17,6 @@ class DocumentStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, content: bytes) -> str:
-        """Store `content` (temporary name, fsync, rename) and return its SHA-256."""
-        sha256 = hashlib.sha256(content).hexdigest()
-        target = self.path_for(sha256)
-        if target.exists() and target.stat().st_size == len(content):
-            return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(content)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(target.parent)
-        return sha256
-
     def put_file(self, source: Path, chunk_size: int = 1 << 20) -> tuple[str, int]:
         """Store a file's bytes, read in chunks (a large scan never sits whole in memory);
         return its SHA-256 and size."""
@@ -64,6 +44,21 @@ class DocumentStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+
+def write_durably(path: Path, content: bytes) -> None:
+    """Write a whole file or nothing: a temporary name, fsync, then rename over `path`."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".courrier-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
