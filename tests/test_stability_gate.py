@@ -84,8 +84,8 @@ def test_ordinary_names_are_taken(name: str) -> None:
     assert not is_ignored(Path(name))
 
 
-def _watch(inbox: Path, stable: float) -> tuple[InboxWatcher, list[tuple[Path, bytes]],
-                                                threading.Event, threading.Thread]:
+def _watch(inbox: Path, stable: float, **options) -> tuple[
+        InboxWatcher, list[tuple[Path, bytes]], threading.Event, threading.Thread]:
     taken: list[tuple[Path, bytes]] = []
 
     def on_ready(commune: Commune, path: Path, mtime_ns: int) -> None:
@@ -93,7 +93,8 @@ def _watch(inbox: Path, stable: float) -> tuple[InboxWatcher, list[tuple[Path, b
         path.unlink()
 
     commune = Commune(id="test", name="Test", inbox=inbox, routing=None)  # type: ignore[arg-type]
-    watcher = InboxWatcher(commune, on_ready, stable_seconds=stable, rescan_seconds=1.0)
+    options = {"rescan_seconds": 1.0, **options}
+    watcher = InboxWatcher(commune, on_ready, stable_seconds=stable, **options)
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
@@ -132,6 +133,22 @@ def test_files_in_sub_folders_and_missed_events_are_found_by_the_rescan(tmp_path
         wait_until(lambda: taken, 10, "the file present at start-up")
         assert [p.name for p, _ in taken] == ["déjà là.pdf"]
         assert (inbox / "~$lock.docx").exists()
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_polling_mode_finds_files_on_shares_that_send_no_events(tmp_path: Path) -> None:
+    # no rescan during the test: only the stat-polling observer can see the new file
+    inbox = tmp_path / "share"
+    inbox.mkdir()
+    watcher, taken, stop, thread = _watch(inbox, stable=0.2, rescan_seconds=3600,
+                                          polling=True, poll_seconds=0.3)
+    try:
+        time.sleep(0.5)  # after the start-up listing
+        (inbox / "scan sur le partage.pdf").write_bytes(b"%PDF-1.4 from a share")
+        wait_until(lambda: taken, 10, "the polling observer to see the file")
+        assert taken[0][0].name == "scan sur le partage.pdf"
     finally:
         stop.set()
         thread.join(5)
