@@ -14,16 +14,16 @@ import pickle
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from typing import TYPE_CHECKING
 
 from pipeline.clock import utc_now
 from pipeline.config import TRIAGE, LearningConfig
 from pipeline.folding import fold
 from pipeline.register import Register
 from pipeline.routing import Decision
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 CORRECTION_WEIGHT = 5.0
 
@@ -75,6 +75,12 @@ class RoutingModel:
         """None when there is too little to learn from (fewer than two services)."""
         if len({e.service for e in examples}) < 2:
             return None
+        # imported here: scikit-learn costs ~90 MB of memory, and a pipeline that never
+        # learned (no model, no corrections) should not pay for it
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
         classifier = make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                             max_features=100_000),
