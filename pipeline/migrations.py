@@ -61,10 +61,17 @@ def _corrections(db: sqlite_utils.Database) -> None:
     db["corrections"].create_index(["ts"])
 
 
+def _outbox_by_item(db: sqlite_utils.Database) -> None:
+    # each new message counts the earlier ones of its item and kind: keep that lookup
+    # from scanning the whole outbox as the register grows
+    db["outbox"].create_index(["item_id", "kind"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_left_inbox", _left_inbox),
     ("0003_corrections", _corrections),
+    ("0004_outbox_by_item", _outbox_by_item),
 ]
 
 
