@@ -112,6 +112,8 @@ class ExtractionSandbox:
                 status, value = conn.recv()
                 break
             except (EOFError, BrokenPipeError, ConnectionResetError):
+                if self._process is not None:
+                    self._process.join(timeout=5)  # reap it: the exit code says who killed it
                 deaths.append(self._process.exitcode if self._process else None)
                 self.close()
                 killed = deaths[-1] == -signal.SIGKILL

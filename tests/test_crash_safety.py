@@ -132,15 +132,18 @@ def test_random_kills_lose_nothing_and_duplicate_nothing(
     assert [i["reg"] for i in registered if i["status"] != "routed"] == [], \
         "a kill must not get a good letter quarantined"
 
-    # each routed letter reaches its service exactly once
+    # each routed letter reaches its service (and each copy its service) exactly once
+    expected = Counter({(reg, i["service"]): 1 for reg, i in routed.items()})
+    expected.update((reg, copy) for reg, i in routed.items() for copy in i["copies"])
     received = Counter()
-    for service in {i["service"] for i in routed.values()}:
+    for service in {service for _, service in expected}:
         out = courrier("consume", service, "--config", str(config_file), "--data",
                        str(data_dir)).stdout
         for line in out.splitlines():
-            received[json.loads(line)["reg"]] += 1
-            assert json.loads(line)["service"] == service
-    assert received == Counter({reg: 1 for reg in routed})
+            message = json.loads(line)
+            assert message["service"] == service
+            received[(message["reg"], service)] += 1
+    assert received == expected
 
     assert not any(p.is_file() for p in inbox.rglob("*"))
     verdict = courrier("verify", "--config", str(config_file), "--data", str(data_dir))
