@@ -9,7 +9,8 @@ import pytest
 from pipeline.errors import ExitCode
 from tests.conftest import courrier
 
-COMMANDS = ["run", "watch", "worker", "consume", "tail", "show", "export", "stats", "demo"]
+COMMANDS = ["run", "watch", "worker", "consume", "tail", "show", "export", "stats", "verify",
+            "release", "reroute", "train", "demo", "eval", "samples", "rabbitmq"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -48,3 +49,15 @@ def test_a_missing_tesseract_exits_3(tmp_path: Path, monkeypatch) -> None:
     result = courrier("worker", "ocr", "--data", str(tmp_path), check=False, timeout=60)
     assert result.returncode == ExitCode.MISSING_DEPENDENCY
     assert "tesseract" in result.stderr
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from pipeline.cli import main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    names = []
+    for name, command in main.commands.items():
+        sub = getattr(command, "commands", None)
+        names += [f"{name} {child}" for child in sub] if sub else [name]
+    missing = [name for name in names if f"courrier {name}" not in readme]
+    assert not missing
