@@ -128,14 +128,16 @@ def test_workers_on_separate_machines_process_every_letter(cluster: Cluster, tmp
     # no worker wrote anything to disk but its own folder; each took a share of the work
     for name in ("ocr-1", "ocr-2", "route-1"):
         assert not (tmp_path / name / "data" / "courrier.db").exists()
-    # every service takes its mail over RabbitMQ
+    # every service takes its mail (and its copies) over RabbitMQ, each once
+    expected = Counter({(i["reg"], i["service"]): 1 for i in items})
+    expected.update((i["reg"], copy) for i in items for copy in i["copies"])
     taken = Counter()
-    for service in {i["service"] for i in items}:
+    for service in {service for _, service in expected}:
         out = courrier("consume", service, "--broker", cluster.url, "--config",
                        str(cluster.node_dir / "courrier.toml"), "--data",
                        str(tmp_path / "service-side")).stdout
-        taken.update(json.loads(line)["reg"] for line in out.splitlines())
-    assert taken == Counter({i["reg"]: 1 for i in items})
+        taken.update((json.loads(line)["reg"], service) for line in out.splitlines())
+    assert taken == expected
     wait_until(lambda: all(i["status"] == "delivered" for i in cluster.export()), 60,
                "the receipts")
 
