@@ -91,6 +91,12 @@ class ExtractionSandbox:
         self._process, self._conn = process, parent
         return parent
 
+    def warm_up(self) -> None:
+        """Start the child now rather than on the first document (it takes a second or two
+        to import its libraries: the first letter after a start should not wait for it)."""
+        if not (self._process and self._process.is_alive()):
+            self._start()
+
     def extract(self, content: bytes, filename: str) -> dict[str, Any]:
         """Text and metadata of one document; raises DocumentError on failure or a limit.
 

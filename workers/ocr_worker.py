@@ -42,6 +42,10 @@ class OcrWorker(QueueWorker):
         return [Outgoing(WORK_EXCHANGE, self.topology.results.routing_key,
                          {**result, "msg_id": msg_id}, msg_id)]
 
+    def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kw: Any) -> None:
+        self.sandbox.warm_up()
+        super().on_consume_ready(connection, channel, consumers, **kw)
+
     def on_consume_end(self, connection: Any, channel: Any) -> None:
         self.sandbox.close()
 
