@@ -80,6 +80,16 @@ def courrier(*args: str, check: bool = True, timeout: float = 120,
     return result
 
 
+def export_items(config_file: Path, data_dir: Path) -> list[dict]:
+    """The register as `courrier export` prints it (empty before the register exists)."""
+    import json
+
+    if not (data_dir / "courrier.db").exists():
+        return []
+    out = courrier("export", "--config", str(config_file), "--data", str(data_dir)).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
 class CourrierProcess:
     """A `courrier` command in a subprocess of its own session; `stop()` ends it with
     SIGTERM, `kill()` kill -9s its whole process tree."""

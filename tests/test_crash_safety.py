@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.batch import drop_file
 from samples.generate import generate
-from tests.conftest import config_text, courrier, wait_until
+from tests.conftest import config_text, courrier, export_items, wait_until
 
 pytestmark = pytest.mark.slow
 ITEMS = 60
@@ -48,11 +48,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _export(config_file: Path, data_dir: Path) -> list[dict]:
-    if not (data_dir / "courrier.db").exists():
-        return []
-    out = courrier("export", "--config", str(config_file), "--data", str(data_dir)).stdout
-    return [json.loads(line) for line in out.splitlines()]
 
 
 def test_random_kills_lose_nothing_and_duplicate_nothing(
@@ -102,7 +97,7 @@ def test_random_kills_lose_nothing_and_duplicate_nothing(
 
     items = wait_until(
         lambda: (lambda xs: xs if len(xs) == len(drops) and all(
-            i["status"] in FINAL for i in xs) else None)(_export(config_file, data_dir)),
+            i["status"] in FINAL for i in xs) else None)(export_items(config_file, data_dir)),
         600, "every letter to be final after the kills", interval=1.0)
     print(f"seed {crash_seed}: {sum(kills.values())} kills ({dict(kills)}), "
           f"{len(items)} entries")

@@ -11,21 +11,16 @@ import pytest
 
 from pipeline.batch import drop_file
 from pipeline.labels import read_labels
-from tests.conftest import config_text, courrier, wait_until
+from tests.conftest import config_text, courrier, export_items, wait_until
 
 pytestmark = pytest.mark.slow
 FINAL = {"routed", "delivered", "quarantined", "duplicate"}
 
 
-def export(config_file: Path, data_dir: Path) -> list[dict]:
-    if not (data_dir / "courrier.db").exists():
-        return []
-    out = courrier("export", "--config", str(config_file), "--data", str(data_dir)).stdout
-    return [json.loads(line) for line in out.splitlines()]
 
 
 def all_final(config_file: Path, data_dir: Path, count: int) -> list[dict] | None:
-    items = export(config_file, data_dir)
+    items = export_items(config_file, data_dir)
     if len(items) == count and all(i["status"] in FINAL for i in items):
         return items
     return None
@@ -87,7 +82,7 @@ def test_every_sample_is_registered_routed_and_consumed(
         assert again.stdout == ""
 
     # the receipts reach the register: every item shows as delivered
-    wait_until(lambda: all(i["status"] == "delivered" for i in export(config_file, data_dir)),
+    wait_until(lambda: all(i["status"] == "delivered" for i in export_items(config_file, data_dir)),
                60, "receipts of the services")
 
     shown = courrier("show", items[0]["reg"], "--config", str(config_file), "--data",

@@ -5,7 +5,6 @@ and the pipeline stays up throughout."""
 from __future__ import annotations
 
 import io
-import json
 import threading
 import time
 import zipfile
@@ -19,7 +18,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.batch import drop_file
 from pipeline.labels import read_labels
-from tests.conftest import SAMPLES, config_text, courrier, wait_until
+from tests.conftest import SAMPLES, config_text, courrier, export_items, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -197,7 +196,7 @@ def hostile_run(tmp_path_factory):
 
         def finished() -> list[dict] | None:
             alive_during.append(running.process.poll() is None)
-            items = _export(config_file, data_dir)
+            items = export_items(config_file, data_dir)
             final = {"routed", "quarantined", "duplicate"}
             if len(items) >= expected_count and all(i["status"] in final for i in items):
                 return items
@@ -222,11 +221,6 @@ def _write_slowly(path: Path, content: bytes) -> None:
             time.sleep(0.25)
 
 
-def _export(config_file: Path, data_dir: Path) -> list[dict]:
-    if not (data_dir / "courrier.db").exists():
-        return []
-    out = courrier("export", "--config", str(config_file), "--data", str(data_dir)).stdout
-    return [json.loads(line) for line in out.splitlines()]
 
 
 def by_name(run) -> dict[str, dict]:
@@ -298,7 +292,7 @@ def test_a_released_letter_goes_through_once_fixed(hostile_run) -> None:
              str(hostile_run["config"]), "--data", str(hostile_run["data"]))
 
     def routed() -> dict | None:
-        again = {i["reg"]: i for i in _export(hostile_run["config"], hostile_run["data"])}
+        again = {i["reg"]: i for i in export_items(hostile_run["config"], hostile_run["data"])}
         return again[item["reg"]] if again[item["reg"]]["status"] == "routed" else None
 
     released = wait_until(routed, 60, "the released letter to be routed")

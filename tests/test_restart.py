@@ -3,23 +3,17 @@ nothing twice, even after a kill -9 of the whole process tree in the middle of t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.batch import drop_file
 from pipeline.labels import read_labels
-from tests.conftest import courrier, wait_until
+from tests.conftest import export_items, wait_until
 
 pytestmark = pytest.mark.slow
 
 
-def exported(config_file: Path, data_dir: Path) -> list[dict]:
-    if not (data_dir / "courrier.db").exists():
-        return []
-    out = courrier("export", "--config", str(config_file), "--data", str(data_dir)).stdout
-    return [json.loads(line) for line in out.splitlines()]
 
 
 def test_a_restart_after_kill_finishes_the_work_without_duplicates(
@@ -31,17 +25,17 @@ def test_a_restart_after_kill_finishes_the_work_without_duplicates(
     for label in labels:
         drop_file(samples_dir / label["file"], inbox, Path(label["file"]).name)
     # kill -9 once some letters are registered and before all are routed
-    wait_until(lambda: any(i["status"] != "routed" for i in exported(config_file, data_dir))
-               and len(exported(config_file, data_dir)) >= 2, 120, "work in progress")
+    wait_until(lambda: any(i["status"] != "routed" for i in export_items(config_file, data_dir))
+               and len(export_items(config_file, data_dir)) >= 2, 120, "work in progress")
     first.kill()
-    before = exported(config_file, data_dir)
+    before = export_items(config_file, data_dir)
     assert any(i["status"] != "routed" for i in before), "killed too late to test a restart"
 
     pipeline_process(config_file, data_dir)
     items = wait_until(
         lambda: (lambda xs: xs if len(xs) == len(labels) and all(
             i["status"] in ("routed", "quarantined") for i in xs) else None)(
-            exported(config_file, data_dir)),
+            export_items(config_file, data_dir)),
         300, "the restarted pipeline to finish")
 
     assert sorted(i["filename"] for i in items) == sorted(Path(lb["file"]).name for lb in labels)
