@@ -26,7 +26,6 @@ from pipeline.extraction_image import (
     PageTexts,
     check_ocr_available,
     extract_image,
-    prepare_page_image,
 )
 from pipeline.extraction_pdf import extract_pdf
 
@@ -37,7 +36,6 @@ __all__ = [
     "check_ocr_available",
     "detect_kind",
     "extract_text",
-    "prepare_page_image",
 ]
 
 

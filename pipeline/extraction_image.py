@@ -28,7 +28,7 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, LimitExceeded, MissingDependency
-from pipeline.page_geometry import deskew
+from pipeline.page_geometry import deskew, straighten
 
 if TYPE_CHECKING:
     from pipeline.extraction import ExtractionLimits
@@ -164,16 +164,6 @@ def check_ocr_available(language: str = "fra") -> None:
         )
 
 
-def prepare_page_image(im: Image.Image) -> Image.Image:
-    """Last transformation of a page image before OCR; returns the image to recognise.
-
-    PDF pages and image files both come through here: a mode tesseract reads well, then
-    the page straightened. Orientation detection (pages upside down or sideways) belongs
-    here too.
-    """
-    return deskew(to_ocr_mode(im))
-
-
 def to_ocr_mode(im: Image.Image) -> Image.Image:
     """Convert to 1-bit or 8-bit grey, flattening transparency onto white.
 
@@ -280,23 +270,22 @@ def ocr_image(
 ) -> OcrResult:
     """OCR one page image with tesseract; `label` ("page 3") names it in error reasons.
 
-    The image goes through `prepare_page_image`. A page read with poor confidence is turned
-    (half a turn first; a quarter either way for a landscape page first) and read again;
-    the best reading is kept, so a page scanned upside down or sideways costs extra reads
-    while an upright page costs none.
+    The page is turned upright when its layout says it was scanned sideways or upside down
+    (`straighten`), and levelled. When tesseract's confidence still says it read
+    garbage, the page is turned the other ways and read again, and the best reading kept:
+    a page whose layout did not tell costs extra reads, never a wrong text.
     """
     check_ocr_available(limits.ocr_language)
-    page = prepare_page_image(im)
-    best = _recognise(page, limits, label, dpi)
-    if best.confidence < REREAD_BELOW:
-        turns = (90, 270, 180) if page.width > page.height else (180, 90, 270)
-        for turn in turns:
-            turned = deskew(page.rotate(turn, expand=True))
-            reading = _recognise(turned, limits, label, dpi)
-            if reading.confidence > best.confidence:
-                best = reading
-            if best.confidence >= REREAD_BELOW:
-                break
+    page = to_ocr_mode(im)
+    upright, first = straighten(page)
+    best = _recognise(upright, limits, label, dpi)
+    others = (0, 90, 270, 180) if page.width > page.height else (0, 180, 90, 270)
+    for turn in (t for t in others if t != first):
+        if best.confidence >= REREAD_BELOW:
+            break
+        reading = _recognise(deskew(page.rotate(turn, expand=True)), limits, label, dpi)
+        if reading.confidence > best.confidence:
+            best = reading
     return best
 
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from pipeline.extraction import ExtractionLimits
 from pipeline.extraction_image import ocr_image
-from pipeline.page_geometry import deskew, estimate_skew
+from pipeline.page_geometry import deskew, estimate_skew, estimate_turn, straighten
 from tests.conftest import SAMPLES
 from tests.test_text_extraction import assert_ocr_words
 
@@ -33,6 +33,29 @@ def test_the_skew_of_a_page_is_found(level_page: Image.Image, angle: float) -> N
 
 def test_a_level_page_is_left_alone(level_page: Image.Image) -> None:
     assert deskew(level_page) is level_page
+    blank = Image.new("L", (1240, 1754), 255)
+    assert deskew(blank) is blank
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+@pytest.mark.parametrize("skew", [-1.5, 0.0, 2.0])
+def test_the_turn_that_puts_a_page_upright_is_found(level_page: Image.Image, turn: int,
+                                                    skew: float) -> None:
+    scanned = level_page.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
+    scanned = scanned.rotate(turn, expand=True)
+    assert estimate_turn(scanned) == (360 - turn) % 360
+    upright, applied = straighten(scanned)
+    assert applied == (360 - turn) % 360
+    assert upright.width < upright.height
+    assert estimate_skew(upright) == pytest.approx(0.0, abs=0.25)
+
+
+def test_a_page_without_lines_of_text_is_not_turned() -> None:
+    blank = Image.new("L", (1240, 1754), 255)
+    assert estimate_turn(blank) is None
+    drawing = blank.copy()
+    drawing.paste(0, (300, 300, 900, 1400))  # one big dark rectangle: no lines, no margins
+    assert estimate_turn(drawing) is None
 
 
 @pytest.mark.slow
