@@ -268,7 +268,8 @@ def show(reg: str, commune: str | None, as_json: bool, config_path: Path | None,
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     for key in ("reg", "commune", "status", "service", "filename", "source", "doc_type",
-                "sender", "sender_email", "date", "subject", "references", "siret",
+                "sender", "sender_email", "sender_address", "contact", "contact_match", "date",
+                "subject", "references", "siret",
                 "amount_ttc", "pages", "confidence", "quarantine_reason", "duplicate_of"):
         if record.get(key) not in (None, [], ""):
             click.echo(f"{key:>18}: {record[key]}")
@@ -480,6 +481,112 @@ def evaluate(folder: Path, as_json: bool, config_path: Path | None, timeout: flo
     report = {**score(labels, predictions), "seconds": round(seconds, 1)}
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
                else format_report(report))
+
+
+@main.group()
+def contacts() -> None:
+    """The sender directory: who writes to the communes, and which service usually takes it."""
+
+
+def _directory(config: Config) -> Any:
+    """The register, with the directory holding the config's contacts as they are now."""
+    from pipeline.contacts import refresh_config_contacts
+
+    register = _open_register(config)
+    with register.transaction() as db:
+        refresh_config_contacts(db, config.contacts)
+    return register
+
+
+def _check_commune(config: Config, commune: str | None) -> None:
+    if commune is not None and commune not in {c.id for c in config.communes}:
+        raise click.UsageError(f"unknown commune {commune!r}; known: "
+                               + ", ".join(c.id for c in config.communes))
+
+
+@contacts.command(name="list")
+@click.option("--commune", help="Only the contacts this commune sees (its own and the shared).")
+@click.option("--source", type=click.Choice(["config", "manual", "learned"]),
+              help="Only the contacts of this origin.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@config_option
+@data_option
+def contacts_list(commune: str | None, source: str | None, as_json: bool,
+                  config_path: Path | None, data_dir: Path) -> None:
+    """List the directory: declared contacts first, then the ones learned from letters."""
+    from pipeline.contacts import list_contacts
+
+    config = _config(config_path, data_dir)
+    _check_commune(config, commune)
+    register = _directory(config)
+    for contact in list_contacts(register.db, commune, source):
+        if as_json:
+            click.echo(json.dumps(contact.as_dict(), ensure_ascii=False))
+            continue
+        known_by = ", ".join(filter(None, [contact.siret or contact.siren, *contact.emails,
+                                           *(f"@{d}" for d in contact.email_domains)]))
+        click.echo(f"{contact.id:>5}  {contact.source:8} {contact.service or '-':20} "
+                   f"{contact.letters:>5} letter(s)  {contact.name}"
+                   + (f"  [{known_by}]" if known_by else ""))
+
+
+@contacts.command(name="show")
+@click.argument("contact")
+@click.option("--json", "as_json", is_flag=True, help="The contact and its letters as JSON.")
+@config_option
+@data_option
+def contacts_show(contact: str, as_json: bool, config_path: Path | None,
+                  data_dir: Path) -> None:
+    """Show one contact (by id, config id or name) and its latest letters."""
+    from pipeline.contacts import contact_letters, find_contact
+
+    register = _directory(_config(config_path, data_dir))
+    found = find_contact(register.db, contact)
+    letters = contact_letters(register.db, found.id)
+    if as_json:
+        click.echo(json.dumps({**found.as_dict(), "latest_letters": letters},
+                              ensure_ascii=False, indent=2))
+        return
+    for key, value in found.as_dict().items():
+        if value not in (None, [], ""):
+            click.echo(f"{key:>15}: {', '.join(value) if isinstance(value, list) else value}")
+    click.echo("  latest letters:" if letters else "  no letter yet")
+    for letter in letters:
+        click.echo(f"    {letter['reg']}  {letter['received_at'][:10]}  "
+                   f"{letter['service'] or letter['status']:20} {letter['subject'] or ''}")
+
+
+@contacts.command(name="add")
+@click.option("--name", required=True, help="Canonical name, as the register should show it.")
+@click.option("--email", "emails", multiple=True, help="An address it writes from (repeatable).")
+@click.option("--siret", help="SIRET (14 digits) or SIREN (9 digits); the check digit is verified.")
+@click.option("--address", help="Postal address, with its postcode.")
+@click.option("--service", help="Service that usually handles its mail (a routing signal).")
+@click.option("--alias", "aliases", multiple=True, help="Another name it signs with (repeatable).")
+@click.option("--commune", help="Known to this commune only (default: to every commune).")
+@config_option
+@data_option
+def contacts_add(name: str, emails: tuple[str, ...], siret: str | None, address: str | None,
+                 service: str | None, aliases: tuple[str, ...], commune: str | None,
+                 config_path: Path | None, data_dir: Path) -> None:
+    """Declare a contact; a sender already learned from letters becomes this contact."""
+    from pipeline.config import TRIAGE
+    from pipeline.contacts import add_contact
+
+    config = _config(config_path, data_dir)
+    if service is not None and (service not in config.services or service == TRIAGE):
+        raise click.UsageError(f"unknown service {service!r}; known: " + ", ".join(
+            s for s in config.services if s != TRIAGE))
+    _check_commune(config, commune)
+    register = _directory(config)
+    with register.transaction() as db:
+        contact, upgraded = add_contact(db, name=name, emails=emails, siret=siret,
+                                        address=address, service=service, aliases=aliases,
+                                        commune=commune)
+    what = (f"the sender learned from {contact.letters} letter(s) is now contact"
+            if upgraded else "added contact")
+    click.echo(f"{what} #{contact.id} {contact.name} (service {contact.service or 'none'}, "
+               f"{'commune ' + contact.commune if contact.commune else 'every commune'})")
 
 
 @main.group()

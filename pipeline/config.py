@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.folding import fold
+from pipeline.identifiers import company_numbers, normalise_domain, normalise_email
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "courrier.toml"
 TRIAGE = "triage"
@@ -59,6 +60,8 @@ class RoutingConfig:
     copies: tuple[CopyRule, ...] = ()
     # below this OCR confidence the text is too unsure to route on: triage
     min_ocr_confidence: float = 60.0
+    # what a known sender's default service (sender directory) adds to that service's score
+    sender_weight: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,26 @@ class LearningConfig:
     override_probability: float = 0.8
     alone_probability: float = 0.7
     doubt_probability: float = 0.6
+
+
+@dataclass(frozen=True)
+class ContactSeed:
+    """A correspondent declared in the config (`[[contacts]]`), kept in the sender directory.
+
+    `commune` None: known to every commune of the installation. `siren` is the SIRET's first
+    nine digits when only a SIRET is given.
+    """
+
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    email_domains: tuple[str, ...] = ()
+    siret: str | None = None
+    siren: str | None = None
+    address: str | None = None
+    service: str | None = None
+    commune: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +126,7 @@ class Config:
     ocr_processes: int
     ocr_language: str
     learning: LearningConfig = LearningConfig()
+    contacts: tuple[ContactSeed, ...] = ()
 
     @property
     def model_path(self) -> Path:
@@ -205,6 +229,7 @@ def _build(raw: dict[str, Any], source: Path, data_dir: Path) -> Config:
         ocr_processes=int(pipeline.get("ocr_processes", 0)),
         ocr_language=str(pipeline.get("ocr_language", "fra")),
         learning=LearningConfig(**raw.get("learning", {})),
+        contacts=_contacts(raw.get("contacts", []), services, ids),
     )
     _check_layout(config)
     return config
@@ -262,7 +287,79 @@ def _routing(
         doc_types=tuple(rules),
         copies=tuple(copy_rules),
         min_ocr_confidence=float(settings.get("min_ocr_confidence", 60.0)),
+        sender_weight=float(settings.get("sender_weight", 2.0)),
     )
+
+
+_CONTACT_KEYS = ("id", "name", "aliases", "emails", "email_domains", "siret", "siren",
+                 "address", "service", "commune")
+
+
+def _contacts(entries: list[dict[str, Any]], services: dict[str, str],
+              communes: list[str]) -> tuple[ContactSeed, ...]:
+    """The `[[contacts]]` entries, checked: ValueError names the entry and what is wrong."""
+    if not isinstance(entries, list):
+        raise ValueError("contacts must be a list of [[contacts]] tables")
+    seeds = tuple(_contact(number, entry, services, communes)
+                  for number, entry in enumerate(entries, start=1))
+    keys = [seed.key for seed in seeds]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"[[contacts]] ids must be unique, got {keys}")
+    return seeds
+
+
+def _contact(number: int, entry: dict[str, Any], services: dict[str, str],
+             communes: list[str]) -> ContactSeed:
+    if not isinstance(entry, dict):
+        raise ValueError(f"[[contacts]] entry {number} must be a table, not {entry!r}")
+    where = f"[[contacts]] entry {number}" + (f" ({entry['id']!r})" if "id" in entry else "")
+    unknown = sorted(set(entry) - set(_CONTACT_KEYS))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} "
+                         f"(known: {', '.join(_CONTACT_KEYS)})")
+    if "id" not in entry or not str(entry.get("name", "")).strip():
+        raise ValueError(f"{where}: `id` and `name` are required")
+    try:
+        key = _check_id(entry["id"], "contact")
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    service = entry.get("service")
+    if service is not None and (service not in services or service == TRIAGE):
+        raise ValueError(f"contact {key!r} names unknown service {service!r} "
+                         f"(known: {', '.join(s for s in services if s != TRIAGE)})")
+    commune = entry.get("commune")
+    if commune is not None and commune not in communes:
+        raise ValueError(f"contact {key!r} names unknown commune {commune!r}")
+    try:
+        siret, siren = _contact_numbers(entry)
+        aliases = _strings(entry, "aliases")
+        emails = tuple(normalise_email(e) for e in _strings(entry, "emails"))
+        domains = tuple(normalise_domain(d) for d in _strings(entry, "email_domains"))
+    except ValueError as exc:
+        raise ValueError(f"contact {key!r}: {exc}") from None
+    return ContactSeed(
+        key=key, name=str(entry["name"]).strip(), aliases=aliases,
+        emails=emails, email_domains=domains, siret=siret, siren=siren,
+        address=str(entry["address"]).strip() if entry.get("address") else None,
+        service=service, commune=commune,
+    )
+
+
+def _contact_numbers(entry: dict[str, Any]) -> tuple[str | None, str | None]:
+    siret, siren = company_numbers(entry["siret"]) if entry.get("siret") else (None, None)
+    if entry.get("siren"):
+        _, declared = company_numbers(entry["siren"])
+        if siren and declared != siren:
+            raise ValueError(f"SIREN {declared} is not the start of SIRET {siret}")
+        siren = declared
+    return siret, siren
+
+
+def _strings(entry: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"`{key}` must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
 
 
 def _keyword(spec: str) -> Keyword:

@@ -40,6 +40,12 @@ def route_job(item: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
+def route_sender(contact: str, service: str | None) -> dict[str, Any]:
+    """What a route job adds once the sender directory knows the letter's sender: its
+    canonical name and default service (one routing signal among the rules)."""
+    return {"contact": contact, "contact_service": service}
+
+
 def delivery(item: dict[str, Any], decision: dict[str, Any], service: str, role: str,
              routed_at: str) -> dict[str, Any]:
     """The message a service receives (schema `courrier.delivery/1`), without the bytes."""

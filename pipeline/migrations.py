@@ -67,11 +67,37 @@ def _outbox_by_item(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["item_id", "kind"])
 
 
+def _contacts(db: sqlite_utils.Database) -> None:
+    # the sender directory (pipeline/contacts.py); `commune` NULL: shared by every commune,
+    # `config_key` links a contact to its `[[contacts]]` entry across config changes
+    db["contacts"].create(
+        {
+            "id": int, "commune": str, "config_key": str, "name": str, "aliases": str,
+            "emails": str, "email_domains": str, "siret": str, "siren": str, "address": str,
+            "service": str, "source": str, "name_key": str, "letters": int, "created_at": str,
+            "updated_at": str, "last_letter_at": str,
+        },
+        pk="id",
+        not_null={"name", "aliases", "emails", "email_domains", "source", "letters",
+                  "created_at", "updated_at"},
+        defaults={"aliases": "[]", "emails": "[]", "email_domains": "[]", "letters": 0},
+    )
+    db["contacts"].create_index(["config_key"], unique=True)
+    db["contacts"].create_index(["siren"])
+    db["contacts"].create_index(["commune", "source"])
+    # a plain ALTER: sqlite-utils' foreign-key helper would rebuild the whole items table
+    db.execute("ALTER TABLE items ADD COLUMN contact_id INTEGER REFERENCES contacts(id)")
+    for column in ("contact_name", "contact_match", "sender_address"):
+        db["items"].add_column(column, str)
+    db["items"].create_index(["contact_id"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial_schema", _initial_schema),
     ("0002_left_inbox", _left_inbox),
     ("0003_corrections", _corrections),
     ("0004_outbox_by_item", _outbox_by_item),
+    ("0005_contacts", _contacts),
 ]
 
 

@@ -19,7 +19,9 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.clock import utc_now
+from pipeline.contacts import Sender, identify_sender
 from pipeline.errors import CourrierError
+from pipeline.messages import route_sender
 from pipeline.migrations import apply_migrations
 
 TERMINAL = ("routed", "delivered", "closed", "quarantined", "duplicate")
@@ -85,6 +87,12 @@ class Register:
                 raise
             self.db.conn.execute("COMMIT")
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, for the tables beside the items (the sender directory)."""
+        with self._write() as db:
+            yield db
+
     # --- writes -------------------------------------------------------------------------
 
     def register_arrival(
@@ -149,14 +157,27 @@ class Register:
         with self._write() as db:
             db.execute("UPDATE items SET left_inbox_at = ? WHERE id = ?", (utc_now(), item_id))
 
-    def record_extraction(self, item_id: int, fields: dict[str, Any], route_message: dict) -> bool:
-        """Store what extraction found and queue the routing; False if already recorded."""
-        with self._write():
-            if not self._advance(item_id, "received", "extracted", fields):
+    def record_extraction(self, item_id: int, fields: dict[str, Any], route_message: dict,
+                          sender: Sender | None = None) -> bool:
+        """Store what extraction found, link the `sender` to its contact in the directory (a
+        new one is learned), and queue the routing with the contact's default service;
+        False if already recorded."""
+        with self._write() as db:
+            row = db.execute("SELECT status, commune, contact_id FROM items WHERE id = ?",
+                             (item_id,)).fetchone()
+            if row is None or row[0] != "received":
                 return False
+            # in this transaction: a redelivered result neither learns nor counts twice
+            match = identify_sender(db, row[1], sender, row[2]) if sender else None
+            if match:
+                fields = {**fields, **match.item_fields()}
+                route_message = {**route_message,
+                                 **route_sender(match.contact.name, match.contact.service)}
+            self._advance(item_id, "received", "extracted", fields)
             detail = (f"{fields.get('pages')} page(s), {fields.get('extraction_method')}"
                       + (f", OCR confidence {fields['confidence']:.0f}"
-                         if fields.get("confidence") is not None else ""))
+                         if fields.get("confidence") is not None else "")
+                      + (f"; sender: {match.describe()}" if match else ""))
             self._event(item_id, "extracted", detail)
             self._enqueue(item_id, "route", {**route_message, "item_id": item_id})
             return True

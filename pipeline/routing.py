@@ -30,6 +30,15 @@ class Decision:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class KnownSender:
+    """The letter's sender as the directory knows it (pipeline/contacts.py), with the
+    service that usually handles its mail."""
+
+    name: str
+    service: str
+
+
 # A sentence that mentions another matter in passing ("par ailleurs", "je profite de ce
 # courrier", "aucun lien avec…") says little about what the letter is for.
 _ASIDE = re.compile(
@@ -100,9 +109,11 @@ def score_services(scored: list[tuple[float, str, str, list[str]]]
 
 
 def route_item(text: str, subject: str | None, rules: RoutingConfig,
-               ocr_confidence: float | None = None) -> Decision:
-    """Decide the service of one letter (and its copies) from its text and subject."""
-    decision = _principal(text, subject, rules)
+               ocr_confidence: float | None = None, sender: KnownSender | None = None
+               ) -> Decision:
+    """Decide the service of one letter (and its copies) from its text and subject, and
+    from its known sender's usual service when there is one."""
+    decision = _principal(text, subject, rules, sender)
     if ocr_confidence is not None and ocr_confidence < rules.min_ocr_confidence:
         return replace(decision, service=TRIAGE, explanation=(
             f"OCR confidence {ocr_confidence:.0f} below {rules.min_ocr_confidence:g}: the text "
@@ -125,17 +136,37 @@ def copies_for(text: str, subject: str | None, decision: Decision, rules: Routin
     return copies
 
 
-def _principal(text: str, subject: str | None, rules: RoutingConfig) -> Decision:
-    services = score_services(score_doc_types(text, subject, rules))
+def with_sender(services: list[tuple[float, str, str | None, list[str]]],
+                sender: KnownSender | None, weight: float
+                ) -> list[tuple[float, str, str | None, list[str]]]:
+    """`score_services` with a known sender's usual service counting `weight` more: a
+    signal like a keyword, which strong evidence in the letter still outweighs."""
+    if sender is None or weight <= 0:
+        return services
+    entries = [(score + weight, service, doc_type, matched) if service == sender.service
+               else (score, service, doc_type, matched)
+               for score, service, doc_type, matched in services]
+    if all(entry[1] != sender.service for entry in entries):
+        entries.append((weight, sender.service, None, []))
+    return sorted(entries, key=lambda entry: entry[0], reverse=True)
+
+
+def _principal(text: str, subject: str | None, rules: RoutingConfig,
+               sender: KnownSender | None = None) -> Decision:
+    services = with_sender(score_services(score_doc_types(text, subject, rules)), sender,
+                           rules.sender_weight)
     if not services:
         return Decision(TRIAGE, None, 0.0, 0.0, "no rule matched")
     best_score, service, doc_type, matched = services[0]
     rival = services[1] if len(services) > 1 else None
     rival_score = rival[0] if rival else 0.0
     margin = 1.0 - rival_score / best_score
-    because = f"doc type {doc_type} (score {best_score:g}: {', '.join(matched)})"
+    because = (f"doc type {doc_type} (score {best_score:g}: {', '.join(matched)})" if doc_type
+               else f"no doc type (score {best_score:g})")
     if rival:
-        because += f"; next {rival[1]} via {rival[2]} (score {rival_score:g})"
+        because += f"; next {rival[1]} via {rival[2] or 'its sender'} (score {rival_score:g})"
+    if sender is not None and rules.sender_weight > 0:
+        because += f"; sender {sender.name} → {sender.service} (+{rules.sender_weight:g})"
     if service == TRIAGE:
         return Decision(TRIAGE, doc_type, best_score, margin, f"for a person: {because}",
                         matched)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import Commune, Config
+from pipeline.contacts import refresh_config_contacts
 from pipeline.extraction import check_ocr_available
 from pipeline.intake import InboxWatcher, take_file
 from pipeline.quarantine import quarantine_document
@@ -70,6 +71,10 @@ class PipelineNode:
         for folder in (config.store_dir, config.quarantine_dir, config.routing_log.parent):
             folder.mkdir(parents=True, exist_ok=True)
         self.register = register = Register(config.db_path)
+        with register.transaction() as db:
+            seeded = refresh_config_contacts(db, config.contacts)
+        if seeded:
+            log.info("sender directory from the config: %s", seeded)
         store = DocumentStore(config.store_dir)
         routing_log = RoutingLog(config.routing_log)
         topology = Topology(self.broker_url, [c.id for c in config.communes], config.services)

@@ -46,6 +46,8 @@ def read_document(content: bytes, filename: str, limits: ExtractionLimits) -> di
         "extraction_method": extracted.method,
         "source": extracted.source,
         **metadata.as_dict(),
+        # not a delivery field, but the sender directory matches on it
+        "sender_address": metadata.sender_address,
     }
 
 

@@ -10,7 +10,7 @@ from pipeline.errors import ExitCode
 from tests.conftest import courrier
 
 COMMANDS = ["run", "watch", "worker", "consume", "tail", "show", "export", "stats", "verify",
-            "release", "reroute", "train", "demo", "eval", "samples", "rabbitmq"]
+            "release", "reroute", "train", "demo", "eval", "samples", "rabbitmq", "contacts"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

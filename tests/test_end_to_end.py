@@ -55,6 +55,14 @@ def test_every_sample_is_registered_routed_and_consumed(
         assert times == sorted(times)
         assert item["sha256"] and item["source"] in ("scan", "email")
 
+    # the sender directory knows the préfecture, and routing said it weighed it
+    from_prefecture = [by_name[Path(label["file"]).name] for label in labels
+                       if label["sender"] == "Préfecture du Loiret"]
+    assert from_prefecture
+    for item in from_prefecture:
+        assert item["contact"] == "Préfecture du Loiret", item["filename"]
+        assert "sender Préfecture du Loiret" in item["events"][-1]["detail"]
+
     assert not any(p.is_file() for p in inbox.rglob("*")), "the inbox must be empty"
     routing_log = (data_dir / "log" / "routing.log").read_text(encoding="utf-8")
     assert routing_log.count(" routed ") == len(labels)

@@ -113,5 +113,6 @@ def test_migrations_run_once(tmp_path: Path) -> None:
     again = Register(tmp_path / "x.db")
     rows = list(again.db["_migrations"].rows)
     assert [r["name"] for r in rows] == ["0001_initial_schema", "0002_left_inbox",
-                                         "0003_corrections", "0004_outbox_by_item"]
+                                         "0003_corrections", "0004_outbox_by_item",
+                                         "0005_contacts"]
     again.close()

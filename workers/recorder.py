@@ -15,6 +15,7 @@ from kombu import Queue
 
 from pipeline.clock import utc_now
 from pipeline.config import Config
+from pipeline.contacts import Sender
 from pipeline.learning import Learner
 from pipeline.messages import delivery, route_job
 from pipeline.quarantine import quarantine_document
@@ -71,7 +72,8 @@ class Recorder(QueueWorker):
         fields["refs"] = json.dumps(fields.pop("references", []), ensure_ascii=False)
         item = {**self.register.item(body["item_id"]), **fields}
         return self.register.record_extraction(
-            body["item_id"], {**fields, "text": text}, route_job(item, text)
+            body["item_id"], {**fields, "text": text}, route_job(item, text),
+            sender=Sender.from_fields(fields),
         )
 
     def _routed(self, body: dict[str, Any]) -> bool:

@@ -6,9 +6,9 @@ from typing import Any
 
 from kombu import Queue
 
-from pipeline.config import Config
+from pipeline.config import TRIAGE, Config
 from pipeline.queues import WORK_EXCHANGE, Topology
-from pipeline.routing import route_item
+from pipeline.routing import KnownSender, route_item
 from workers.base import Outgoing, QueueWorker
 
 
@@ -25,8 +25,16 @@ class RouteWorker(QueueWorker):
     def handle(self, body: dict[str, Any], message: Any) -> list[Outgoing]:
         commune = self.config.commune(body["commune"])
         decision = route_item(body.get("text") or "", body.get("subject"), commune.routing,
-                              body.get("confidence"))
+                              body.get("confidence"), self.known_sender(body))
         msg_id = f"{body['item_id']}:route-result"
         result = {"kind": "routed", "item_id": body["item_id"], "msg_id": msg_id,
                   "decision": decision.as_dict()}
         return [Outgoing(WORK_EXCHANGE, self.topology.results.routing_key, result, msg_id)]
+
+    def known_sender(self, body: dict[str, Any]) -> KnownSender | None:
+        """The sender's contact and its default service, when the catalogue still has it (a
+        contact may outlive a service removed from the config)."""
+        service = body.get("contact_service")
+        if not service or service == TRIAGE or service not in self.config.services:
+            return None
+        return KnownSender(name=body.get("contact") or "?", service=service)
