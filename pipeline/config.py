@@ -5,6 +5,7 @@ Nothing else in the project reads configuration files or environment variables.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -29,8 +30,9 @@ class Keyword:
     weight: float
     prefix: bool = False
 
-    @property
+    @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
+        # cached: every letter is scored against every keyword, more than re's own cache holds
         tail = r"[a-z0-9]*" if self.prefix else ""
         return re.compile(r"(?<![a-z0-9])" + re.escape(self.phrase) + tail + r"(?![a-z0-9])")
 

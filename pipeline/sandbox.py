@@ -7,6 +7,7 @@ child replaces one that was killed.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import resource
 import signal
@@ -22,7 +23,7 @@ from pipeline.errors import (
     MissingDependency,
     UnsupportedFormat,
 )
-from pipeline.extraction import ExtractionLimits, extract_text
+from pipeline.extraction import ExtractionLimits, check_ocr_available, extract_text
 from pipeline.metadata import extract_metadata
 
 KILLED_TRIES = 4
@@ -51,9 +52,13 @@ def read_document(content: bytes, filename: str, limits: ExtractionLimits) -> di
     }
 
 
-def _serve(conn: Connection, memory_bytes: int) -> None:
+def _serve(conn: Connection, memory_bytes: int, ocr_language: str) -> None:
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # ask tesseract for its languages now rather than on the first scan; a failure is not
+    # cached and is reported on the first document that needs OCR
+    with contextlib.suppress(MissingDependency):
+        check_ocr_available(ocr_language)
     while True:
         try:
             request = conn.recv()
@@ -86,8 +91,8 @@ class ExtractionSandbox:
 
     def _start(self) -> Connection:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_serve, args=(child, self.memory_bytes), daemon=True,
-                                   name="courrier-extraction")
+        process = _CONTEXT.Process(target=_serve, daemon=True, name="courrier-extraction",
+                                   args=(child, self.memory_bytes, self.limits.ocr_language))
         process.start()
         child.close()
         self._process, self._conn = process, parent
