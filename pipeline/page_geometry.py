@@ -136,32 +136,12 @@ def _turn_and_skew(ink: _Ink, unsure: int | None = 0) -> tuple[int | None, float
 
 
 def _level(page: Image.Image, angle: float) -> Image.Image:
-    """The page with its text lines made level by sliding each column of pixels up or down.
-
-    For the few degrees a scanner skews a page, this shear levels the lines as a rotation
-    would; letters lean by the same few degrees, which tesseract reads as well (checked on
-    the samples). It moves whole runs of pixels instead of computing each one: 9 ms a
-    300-dpi page instead of 16 for a nearest-neighbour rotation.
-    """
     if abs(angle) < _MIN_ANGLE:
         return page
-    if page.mode not in ("L", "1"):
-        return page.rotate(angle, resample=Image.NEAREST, fillcolor=(255, 255, 255))
-    pixels = np.asarray(page)
-    height, width = pixels.shape
-    shifts = np.rint((width // 2 - np.arange(width)) * np.tan(np.radians(angle))).astype(int)
-    levelled = np.full_like(pixels, 255 if page.mode == "L" else True)
-    runs = np.flatnonzero(np.diff(shifts)) + 1
-    for first, last in zip(np.concatenate(([0], runs)), np.concatenate((runs, [width])),
-                           strict=True):
-        shift = int(shifts[first])
-        if abs(shift) >= height:
-            continue
-        if shift >= 0:
-            levelled[shift:, first:last] = pixels[:height - shift, first:last]
-        else:
-            levelled[:height + shift, first:last] = pixels[-shift:, first:last]
-    return Image.fromarray(levelled)
+    background = 255 if page.mode in ("L", "1") else (255, 255, 255)
+    # nearest-neighbour: 4x faster than bilinear on a 300-dpi page, and tesseract reads
+    # the result as well (checked on the samples)
+    return page.rotate(angle, resample=Image.NEAREST, expand=False, fillcolor=background)
 
 
 def _aligned_line_ends(ink: _Ink, angle: float) -> tuple[int, int]:
