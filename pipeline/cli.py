@@ -451,36 +451,75 @@ def demo(samples_dir: Path, data_dir: Path | None, config_path: Path | None,
 @main.command(name="eval")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@click.option("--train-on", "train_folder",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="First read this other labelled folder and train the routing classifier "
+                   "on its letters and their labelled services, as a register in use would "
+                   "have; the report then measures the rules and the learning together.")
 @config_option
 @click.option("--timeout", default=1800.0, show_default=True, help="Seconds to wait in all.")
-def evaluate(folder: Path, as_json: bool, config_path: Path | None, timeout: float) -> None:
+def evaluate(folder: Path, as_json: bool, train_folder: Path | None, config_path: Path | None,
+             timeout: float) -> None:
     """Run the pipeline on a labelled folder (FOLDER/labels.jsonl) and score it."""
     import tempfile
 
-    from pipeline.batch import run_batch
     from pipeline.evaluation import format_report, prediction_of, score
     from pipeline.labels import read_labels
 
     labels = read_labels(folder)
-    files = [folder / label["file"] for label in labels]
+    train_labels = read_labels(train_folder) if train_folder else []
+    if train_folder and folder.resolve() == train_folder.resolve():
+        raise CourrierError("--train-on must name another folder than the one evaluated")
+    report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="courrier-eval-") as tmp:
-        config = _config(config_path, Path(tmp))
-        done = 0
-
-        def progress(outcome: Any) -> None:
-            nonlocal done
-            done += 1
-            if not as_json and (done % 10 == 0 or done == len(files)):
-                click.echo(f"  {done}/{len(files)} processed", err=True)
-
+        config = _config(config_path, Path(tmp) / "eval")
+        if train_folder:
+            # its own register: the letters learned from are not letters scored
+            trainer = _config(config_path, Path(tmp) / "train")
+            report["trained_on"] = _train_on(trainer, train_folder, train_labels, timeout,
+                                             config.model_path, quiet=as_json)
         started = time.monotonic()
-        outcomes = run_batch(config, files, timeout=timeout, progress=progress)
+        outcomes = _run_labelled(config, folder, labels, timeout, quiet=as_json)
         seconds = time.monotonic() - started
     predictions = {label["file"]: prediction_of(outcome.item)
                    for label, outcome in zip(labels, outcomes, strict=True)}
-    report = {**score(labels, predictions), "seconds": round(seconds, 1)}
+    report = {**score(labels, predictions), **report, "seconds": round(seconds, 1)}
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
                else format_report(report))
+
+
+def _run_labelled(config: Config, folder: Path, labels: list[dict[str, Any]], timeout: float,
+                  quiet: bool) -> list[Any]:
+    """Every labelled file of `folder` through a pipeline on `config`, with progress."""
+    from pipeline.batch import run_batch
+
+    done = 0
+
+    def progress(outcome: Any) -> None:
+        nonlocal done
+        done += 1
+        if not quiet and (done % 10 == 0 or done == len(labels)):
+            click.echo(f"  {folder.name}: {done}/{len(labels)} processed", err=True)
+
+    return run_batch(config, [folder / label["file"] for label in labels], timeout=timeout,
+                     progress=progress)
+
+
+def _train_on(config: Config, folder: Path, labels: list[dict[str, Any]], timeout: float,
+              model_path: Path, quiet: bool) -> dict[str, Any]:
+    """Read a labelled folder and train the routing classifier on it, saved at
+    `model_path`; what it was trained on, for the report."""
+    from pipeline.learning import RoutingModel, labelled_examples
+
+    outcomes = _run_labelled(config, folder, labels, timeout, quiet)
+    examples = labelled_examples([(outcome.item, label.get("service"))
+                                  for label, outcome in zip(labels, outcomes, strict=True)
+                                  if outcome.item is not None])
+    model = RoutingModel.train(examples, corrections=0)
+    if model is None:
+        raise CourrierError(f"{folder}: too few letters of different services to learn from")
+    model.save(model_path)
+    return {"folder": str(folder), "letters": len(examples)}
 
 
 @main.group()

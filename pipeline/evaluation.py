@@ -114,6 +114,9 @@ def format_report(report: dict[str, Any]) -> str:
         f"  ({report['auto_routed']} routed automatically)",
         "fields (accuracy, over items where the label or the prediction has a value):",
     ]
+    if "trained_on" in report:
+        lines.insert(1, f"routing classifier trained first on {report['trained_on']['letters']}"
+                        f" labelled letters of {report['trained_on']['folder']}")
     for name, counts in report["fields"].items():
         lines.append(f"  {name:12} {_percent(counts['accuracy'])}  "
                      f"({counts['right']}/{counts['total']})")

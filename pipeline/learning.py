@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.clock import utc_now
 from pipeline.config import TRIAGE, LearningConfig
@@ -112,6 +112,13 @@ class RoutingModel:
                 return pickle.load(handle)
         except FileNotFoundError:
             return None
+
+
+def labelled_examples(letters: list[tuple[dict[str, Any], str | None]]) -> list[Example]:
+    """Examples from registered letters and the service a person says each belongs to
+    (`courrier eval --train-on`: a labelled corpus standing in for a register in use)."""
+    return [Example(features(item.get("text") or "", item.get("subject")), service, 1.0)
+            for item, service in letters if service and service not in (TRIAGE, "quarantine")]
 
 
 def train_model(register: Register, path: Path, settings: LearningConfig

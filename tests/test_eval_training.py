@@ -1,0 +1,77 @@
+"""`courrier eval --train-on`: the routing classifier learns from one labelled folder before
+another is scored, so that the report measures the rules and the learning together."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.labels import read_labels
+from pipeline.learning import labelled_examples
+from tests.conftest import SAMPLES, courrier
+from tests.test_learned_routing import columbarium_letter
+
+
+def test_only_letters_a_person_placed_in_a_service_are_learned_from() -> None:
+    item = {"text": "Objet : columbarium", "subject": "columbarium"}
+    examples = labelled_examples([(item, "services-techniques"), (item, "triage"),
+                                  (item, "quarantine"), (item, None)])
+    assert [e.service for e in examples] == ["services-techniques"]
+    assert "columbarium" in examples[0].text
+
+
+def labelled_folder(folder: Path, letters: dict[str, str], service: str,
+                    background: list[dict]) -> Path:
+    """`letters` (name → text) labelled `service`, plus copies of bundled samples."""
+    (folder / "mail").mkdir(parents=True)
+    lines = []
+    for label in background:
+        shutil.copyfile(SAMPLES / label["file"], folder / label["file"])
+        lines.append(label)
+    for name, text in letters.items():
+        (folder / "mail" / name).write_text(text, encoding="utf-8")
+        lines.append({"file": f"mail/{name}", "format": "text", "service": service})
+    (folder / "labels.jsonl").write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_a_classifier_trained_on_a_labelled_folder_routes_the_evaluated_one(
+        tmp_path: Path, config_file: Path) -> None:
+    # in this commune the technical services look after the columbarium; the rules alone
+    # send such letters to the état civil
+    background = [label for label in read_labels(SAMPLES)
+                  if label["format"] in ("pdf", "email")]
+    rng = random.Random(11)
+    train = labelled_folder(tmp_path / "train", {
+        f"columbarium-{n:02d}.txt": columbarium_letter(rng) + f"\n(ref {n})" for n in range(20)
+    }, "services-techniques", background)
+    fresh = labelled_folder(tmp_path / "eval", {
+        f"nouvelle-{n}.txt": columbarium_letter(random.Random(200 + n)) + f"\nNouvelle {n}"
+        for n in range(3)
+    }, "services-techniques", [])
+
+    def evaluate(*extra: str) -> dict:
+        out = courrier("eval", str(fresh), "--json", "--config", str(config_file), *extra,
+                       timeout=300).stdout
+        return json.loads(out)
+
+    rules_only = evaluate()
+    assert rules_only["routing_accuracy"] == 0.0
+    assert "trained_on" not in rules_only
+    learned = evaluate("--train-on", str(train))
+    assert learned["routing_accuracy"] == 1.0
+    assert learned["trained_on"]["letters"] == 20 + len(
+        [label for label in background if label["service"] != "triage"])
+
+
+def test_the_evaluated_folder_cannot_be_the_training_one(config_file: Path) -> None:
+    result = courrier("eval", str(SAMPLES), "--train-on", str(SAMPLES), "--config",
+                      str(config_file), check=False)
+    assert result.returncode != 0
+    assert "another folder" in result.stderr
