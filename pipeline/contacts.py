@@ -323,11 +323,18 @@ def _by_company_number(db: sqlite_utils.Database, commune: str | None,
     return ContactMatch(rows[0], "siren", number) if rows else None
 
 
+def _valid_email(email: str | None) -> str | None:
+    """The address in its normal form, None when it is not a valid address."""
+    try:
+        return normalise_email(email or "")
+    except ValueError:
+        return None
+
+
 def _by_email(db: sqlite_utils.Database, commune: str | None,
               email: str | None) -> ContactMatch | None:
-    try:
-        email = normalise_email(email or "")
-    except ValueError:
+    email = _valid_email(email)
+    if email is None:
         return None
     where, params = _scope(commune)
     row = next(db.query(
@@ -339,9 +346,8 @@ def _by_email(db: sqlite_utils.Database, commune: str | None,
 def _by_email_domain(db: sqlite_utils.Database, commune: str | None,
                      email: str | None) -> ContactMatch | None:
     """The curated contact that declares the address's domain as its own (`email_domains`)."""
-    try:
-        email = normalise_email(email or "")
-    except ValueError:
+    email = _valid_email(email)
+    if email is None:
         return None
     where, params = _scope(commune)
     owners = [Contact.from_row(row) for row in db.query(
@@ -411,15 +417,8 @@ def _count_letter(db: sqlite_utils.Database, contact_id: int, previous: int | No
 
 
 def _valid_emails(candidates: Iterable[str | None]) -> list[str]:
-    emails: list[str] = []
-    for candidate in candidates:
-        try:
-            email = normalise_email(candidate or "")
-        except ValueError:
-            continue
-        if email not in emails:
-            emails.append(email)
-    return emails
+    """The valid addresses among `candidates`, normalised, each once, in order."""
+    return list(dict.fromkeys(e for e in map(_valid_email, candidates) if e is not None))
 
 
 # --- the config's contacts ----------------------------------------------------------------
