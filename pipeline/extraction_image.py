@@ -4,20 +4,15 @@ Used by `pipeline.extraction` for PNG/JPEG/TIFF files and by `pipeline.extractio
 image-only PDF pages. Everything here is synchronous and thread-free: the caller already runs
 each extraction in a child process with its own timeout and memory cap.
 
-Cost notes (see the shared performance notes): tesseract gets a file path, never a PIL image
-(pytesseract would re-encode it as PNG, +0.45 s per page), and that file is an uncompressed
-BMP because writing a compressed PNG of a noisy scan is the slowest step of the whole chain.
-`OMP_THREAD_LIMIT=1` is forced because tesseract's OpenMP threads make a page 4-5x slower on
-a shared machine; throughput comes from running several extraction processes instead.
+Tesseract itself runs through `pipeline.ocr_engine` (in-process when tesserocr is
+installed, else the command).
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import os
 import struct
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,12 +23,11 @@ import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, LimitExceeded, MissingDependency
+from pipeline.ocr_engine import INSTALL_HINT, ocr_words
 from pipeline.page_geometry import deskew, straighten
 
 if TYPE_CHECKING:
     from pipeline.extraction import ExtractionLimits
-
-INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-fra"
 
 # Pillow names of the formats `detect_kind` may hand us; anything else Pillow would happily
 # decode (GIF, BMP, WebP...) was already refused before we get here.
@@ -291,40 +285,9 @@ def ocr_image(
 
 def _recognise(page: Image.Image, limits: ExtractionLimits, label: str,
                dpi: int | None) -> OcrResult:
-    """One tesseract run on a prepared page, written as an uncompressed BMP in a private
-    temporary directory and handed to tesseract by path."""
-    config = f"--dpi {dpi}" if dpi else ""
-    # pytesseract hands os.environ to tesseract; set right before the call so that nothing
-    # between import and use can have dropped it.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    with tempfile.TemporaryDirectory(prefix="courrier-ocr-") as tmp:
-        path = os.path.join(tmp, "page.bmp")
-        page.save(path, format="BMP")
-        try:
-            data = pytesseract.image_to_data(
-                path,
-                lang=limits.ocr_language,
-                config=config,
-                output_type=pytesseract.Output.DICT,
-                timeout=limits.ocr_page_timeout,
-            )
-        except pytesseract.TesseractNotFoundError as exc:
-            raise MissingDependency(f"tesseract is not installed; {INSTALL_HINT}") from exc
-        except pytesseract.TesseractError as exc:
-            message = str(exc.message)
-            if "language" in message.lower() or "tessdata" in message.lower():
-                raise MissingDependency(
-                    f"tesseract cannot load language {limits.ocr_language!r}: {message}; "
-                    f"{INSTALL_HINT}"
-                ) from exc
-            raise CorruptDocument(f"OCR of {label} failed: {message or exc.status}") from exc
-        except RuntimeError as exc:
-            if "timeout" in str(exc).lower():
-                raise LimitExceeded(
-                    f"OCR of {label} took longer than {limits.ocr_page_timeout:g} s"
-                ) from exc
-            raise
-    return words_to_text(data)
+    """One tesseract reading of a prepared page."""
+    return words_to_text(ocr_words(page, limits.ocr_language, dpi, limits.ocr_page_timeout,
+                                   label))
 
 
 def words_to_text(data: dict[str, list]) -> OcrResult:
