@@ -217,6 +217,11 @@ def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             add(name, "ratio pipeline / tesseract (per run)", data["ratio_per_run"], 2,
                 target=verdict(data["target_met"], ">= 0.90 (ratio of medians: "
                                                    f"{data['ratio_of_medians']:.2f})"))
+            if "engine_pages_per_min" in data:
+                add(name, "tesseract API in-process pages/min (the pipeline's engine)",
+                    data["engine_pages_per_min"])
+                add(name, "ratio pipeline / API in-process (per run)",
+                    data["ratio_to_engine_per_run"], 2)
         elif name == "peer":
             add(name, f"ocrmypdf pages/min ({data['documents']} documents)",
                 data["ocrmypdf_pages_per_min"])
