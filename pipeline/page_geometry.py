@@ -103,18 +103,18 @@ def straighten(page: Image.Image) -> tuple[Image.Image, int]:
     if turn:
         # quarter and half turns are exact pixel moves, cheaper than a rotation
         page = page.transpose(_TRANSPOSE[turn])
-    return _level(page, skew), turn
+    return _level(page, skew), turn or 0
 
 
 def estimate_turn(page: Image.Image) -> int | None:
     """The turn (0, 90, 180 or 270 degrees counter-clockwise) that puts the page upright,
     or None when its ink does not tell clearly (little text, a drawing, centred lines)."""
-    return _turn_and_skew(_Ink.of(page, _SKEW_SIDE), unsure=None)[0]
+    return _turn_and_skew(_Ink.of(page, _SKEW_SIDE))[0]
 
 
-def _turn_and_skew(ink: _Ink, unsure: int | None = 0) -> tuple[int | None, float]:
-    """The turn that puts the page upright (`unsure` when the ink does not tell) and the
-    skew of the page once so turned."""
+def _turn_and_skew(ink: _Ink) -> tuple[int | None, float]:
+    """The turn that puts the page upright (None when the ink does not tell) and the skew
+    of the page once so turned."""
     rows_angle, rows = ink.level_angle()
     cols_angle, cols = ink.transposed().level_angle()
     if rows >= cols * _LINES_MARGIN and rows:
@@ -127,12 +127,12 @@ def _turn_and_skew(ink: _Ink, unsure: int | None = 0) -> tuple[int | None, float
         starts, ends = _aligned_line_ends(ink.transposed(), cols_angle)
         upright, turned, skew = 90, 270, -cols_angle
     else:
-        return unsure, rows_angle
+        return None, rows_angle
     if starts >= max(_MIN_ALIGNED, ends * _ALIGNED_MARGIN):
         return upright, skew
     if ends >= max(_MIN_ALIGNED, starts * _ALIGNED_MARGIN):
         return turned, skew
-    return unsure, (rows_angle if upright == 0 else 0.0)
+    return None, (rows_angle if upright == 0 else 0.0)
 
 
 def _level(page: Image.Image, angle: float) -> Image.Image:

@@ -10,21 +10,12 @@ from pipeline import ocr_engine
 from pipeline.errors import LimitExceeded
 from pipeline.extraction_image import words_to_text
 from pipeline.ocr_engine import ocr_words, parse_tsv
-from tests.test_text_extraction import SCAN_DPI, assert_ocr_words
+from tests.test_text_extraction import SCAN_DPI, assert_ocr_words, letter_scan
 
 
 @pytest.fixture(scope="module")
 def scan() -> Image.Image:
-    """A typed letter rendered as a grey scan."""
-    import pypdfium2 as pdfium
-
-    from tests.test_text_extraction import letter_pdf
-
-    pdf = pdfium.PdfDocument(letter_pdf())
-    try:
-        return pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L").copy()
-    finally:
-        pdf.close()
+    return letter_scan()
 
 
 def test_tesseract_tsv_becomes_columns() -> None:

@@ -9,20 +9,12 @@ from pipeline.extraction import ExtractionLimits
 from pipeline.extraction_image import ocr_image
 from pipeline.page_geometry import deskew, estimate_skew, estimate_turn, straighten
 from tests.conftest import SAMPLES
-from tests.test_text_extraction import assert_ocr_words
+from tests.test_text_extraction import assert_ocr_words, letter_scan
 
 
 @pytest.fixture(scope="module")
 def level_page() -> Image.Image:
-    import pypdfium2 as pdfium
-
-    from tests.test_text_extraction import SCAN_DPI, letter_pdf
-
-    pdf = pdfium.PdfDocument(letter_pdf())
-    try:
-        return pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L").copy()
-    finally:
-        pdf.close()
+    return letter_scan()
 
 
 @pytest.mark.parametrize("angle", [-3.0, -1.2, 0.0, 0.8, 2.5])

@@ -64,6 +64,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def letter_scan() -> Image.Image:
+    """The typed letter of `letter_pdf` rendered as a grey scan at SCAN_DPI."""
+    pdf = pdfium.PdfDocument(letter_pdf())
+    try:
+        return pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L").copy()
+    finally:
+        pdf.close()
+
+
 def assert_ocr_words(text: str) -> None:
     """The OCRed text contains the key words of the letter."""
     folded = fold(text)
