@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import time
 import uuid
@@ -100,14 +101,31 @@ def _tree(pid: int) -> list[int]:
     return tree
 
 
-def _runs_tesseract(pid: int) -> bool:
-    for member in _tree(pid):
+def _reading_seconds(pid: int) -> float:
+    """CPU time used so far by the processes `pid` started: its extraction child, which
+    reads documents (tesseract runs inside it, not as a command of its own)."""
+    ticks = 0
+    for member in _tree(pid)[1:]:
         try:
-            if Path(f"/proc/{member}/comm").read_text().strip() == "tesseract":
-                return True
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-    return False
+        ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _idle(workers) -> dict:
+    """Each worker's reading time once all of them consume (a worker starts its extraction
+    child when it starts consuming) and none has used CPU for half a second."""
+    def settled():
+        if not all(_tree(w.process.pid)[1:] for w in workers):
+            return None
+        before = {w: _reading_seconds(w.process.pid) for w in workers}
+        time.sleep(0.5)
+        after = {w: _reading_seconds(w.process.pid) for w in workers}
+        return after if after == before else None
+
+    return wait_until(settled, 60, "the OCR workers to consume, idle")
 
 
 def test_workers_on_separate_machines_process_every_letter(cluster: Cluster, tmp_path) -> None:
@@ -155,12 +173,13 @@ def test_a_worker_killed_in_the_middle_of_a_document_loses_nothing(
     first = cluster.start_worker("ocr", "ocr-1")
     second = cluster.start_worker("ocr", "ocr-2")
     cluster.start_worker("route", "route-1")
-    time.sleep(3)  # both OCR workers consuming
+    idle = _idle((first, second))  # both started and consuming, neither reading yet
     scan = tmp_path / "dossier.tif"
     _long_scan(scan)
     drop_file(scan, cluster.data / "inbox", scan.name)
+    # a second of reading is a page or two of the eight: the worker is in the middle
     busy = wait_until(lambda: next((w for w in (first, second)
-                                    if _runs_tesseract(w.process.pid)), None),
+                                    if _reading_seconds(w.process.pid) - idle[w] > 1.0), None),
                       60, "a worker to start reading the document", interval=0.05)
     other = second if busy is first else first
     busy.kill()
