@@ -670,12 +670,17 @@ def samples() -> None:
 @click.option("--seed", default=1, show_default=True, help="Same seed, same bytes.")
 @click.option("--heldout", is_flag=True,
               help="Use the held-out templates and phrase banks (never tune rules on them).")
+@click.option("--validation", is_flag=True,
+              help="Use the validation templates and phrase banks (tune rules on these).")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-def generate(count: int, seed: int, heldout: bool, out: Path) -> None:
+def generate(count: int, seed: int, heldout: bool, validation: bool, out: Path) -> None:
     """Generate realistic labelled mail of a commune into OUT (with OUT/labels.jsonl)."""
     from samples.generate import generate as generate_corpus
 
-    labels = generate_corpus(out, count, seed, heldout=heldout)
+    if heldout and validation:
+        raise click.UsageError("--heldout and --validation are mutually exclusive")
+    labels = generate_corpus(out, count, seed,
+                             "heldout" if heldout else "validation" if validation else "main")
     click.echo(f"{len(labels)} letters written to {out} (labels in {out / 'labels.jsonl'})")
 
 

@@ -1,7 +1,8 @@
 """Turn a phrase bank and a random generator into a fully specified ``Letter``.
 
-The bank (``corpus_banks`` or ``corpus_heldout``) provides wording, names and places; this
-module provides the mechanics shared by both: senders, references, amounts, dates.
+The bank (``corpus_banks``, ``corpus_validation`` or ``corpus_heldout``) provides wording,
+names and places; this module provides the mechanics they share: senders, references,
+amounts, dates.
 """
 
 from __future__ import annotations

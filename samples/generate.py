@@ -3,7 +3,11 @@
 Usage::
 
     python -m samples.generate --count 40 --seed 1 samples
+    python -m samples.generate --count 100 --seed 7 --validation build/validation
     python -m samples.generate --count 100 --seed 7 --heldout build/heldout
+
+Three phrase banks: ``main`` (train on it), ``validation`` (tune rules on it) and
+``heldout`` (measure once, never tune on it).
 
 Writes ``OUT/mail/NNNN-<name>.<ext>`` and ``OUT/labels.jsonl``.  The same arguments always
 produce byte-identical files.  See ``samples/README.md`` for the label conventions.
@@ -23,7 +27,7 @@ from types import ModuleType
 
 import numpy as np
 
-from samples import corpus_banks, corpus_heldout
+from samples import corpus_banks, corpus_heldout, corpus_validation
 from samples.corpus_common import DOC_TYPE_SERVICE, LABEL_KEYS, Letter
 from samples.corpus_content import build_letter
 from samples.corpus_email import build_email
@@ -50,6 +54,12 @@ KIND_FILE = {"pdf": ("courrier", "pdf"), "png": ("numerisation", "png"),
 # Roughly one item in twenty is a letter nobody can route without reading it.
 TRIAGE_SLOT = 11
 OWN_FILE = re.compile(r"^\d{4}-(courrier|numerisation|message)\.(pdf|png|jpg|tif|eml)$")
+# Phrase banks by name: train on "main", tune on "validation", measure once on "heldout".
+BANKS: dict[str, ModuleType] = {
+    "main": corpus_banks,
+    "validation": corpus_validation,
+    "heldout": corpus_heldout,
+}
 
 
 def _plan(rng: random.Random, count: int, bank: ModuleType) -> list[tuple[str, str]]:
@@ -134,19 +144,20 @@ def _make_item(index: int, spec_key: str, kind: str, rng: random.Random,
     return name, data, label
 
 
-def generate(out_dir: Path, count: int, seed: int, heldout: bool = False) -> list[dict]:
+def generate(out_dir: Path, count: int, seed: int, bank: str = "main") -> list[dict]:
     """Write ``count`` documents under ``out_dir/mail/`` plus ``out_dir/labels.jsonl``.
 
-    ``heldout`` switches to the separate held-out phrase banks and layouts.  Returns the
-    label dicts in file order.  Earlier generator output in ``out_dir/mail`` is removed so
-    that the directory always matches the labels.
+    ``bank`` names the phrase banks and layouts: ``"main"`` (the default, to train on),
+    ``"validation"`` (to tune rules on) or ``"heldout"`` (to measure once, never to tune
+    on).  Returns the label dicts in file order.  Earlier generator output in
+    ``out_dir/mail`` is removed so that the directory always matches the labels.
     """
-    return _generate(Path(out_dir), count, seed, heldout, progress=None)
+    return _generate(Path(out_dir), count, seed, bank, progress=None)
 
 
-def _generate(out_dir: Path, count: int, seed: int, heldout: bool,
+def _generate(out_dir: Path, count: int, seed: int, bank_name: str,
               progress: Callable[[int, dict], None] | None) -> list[dict]:
-    bank = corpus_heldout if heldout else corpus_banks
+    bank = BANKS[bank_name]
     # String seeds are hashed by random.Random deterministically (no PYTHONHASHSEED effect).
     rng = random.Random(f"courrier-samples/{bank.NAME}/{seed}")
     mail_dir = out_dir / "mail"
@@ -175,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output directory (mail/ and labels.jsonl)")
     parser.add_argument("--count", type=int, default=40, help="number of documents (default 40)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--heldout", action="store_true", help="use the held-out banks/layouts")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--validation", action="store_const", dest="bank", const="validation",
+                       default="main", help="use the validation banks/layouts (to tune on)")
+    which.add_argument("--heldout", action="store_const", dest="bank", const="heldout",
+                       help="use the held-out banks/layouts (to measure, never to tune on)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
@@ -185,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{index}/{args.count}] {label['file']} ({label['kind']}, {label['doc_type']})",
                   flush=True)
 
-    labels = _generate(args.out, args.count, args.seed, args.heldout, progress=report)
+    labels = _generate(args.out, args.count, args.seed, args.bank, progress=report)
     size = sum((args.out / label["file"]).stat().st_size for label in labels)
     print(f"wrote {len(labels)} documents to {args.out / 'mail'} ({size / 1e6:.1f} MB) "
           f"and {args.out / 'labels.jsonl'}")

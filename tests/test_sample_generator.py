@@ -7,17 +7,22 @@ import email
 import email.policy
 import json
 import os
+import random
 import re
+import string
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from samples import corpus_banks, corpus_validation
 from samples.corpus_common import DOC_TYPE_SERVICE, FORMAT_KINDS, LABEL_KEYS, SERVICES, luhn_ok
-from samples.generate import generate
+from samples.corpus_content import build_letter
+from samples.generate import generate, main
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 
@@ -49,10 +54,130 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
 
 
 def test_heldout_uses_other_banks(tmp_path: Path) -> None:
-    labels = generate(tmp_path, count=4, seed=3, heldout=True)
+    labels = generate(tmp_path, count=4, seed=3, bank="heldout")
     main = generate(tmp_path / "main", count=4, seed=3)
     assert {label["sender"] for label in labels}.isdisjoint({label["sender"] for label in main})
     assert (tmp_path / "labels.jsonl").read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_validation_bank_is_deterministic(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", count=6, seed=3, bank="validation")
+    second = generate(tmp_path / "b", count=6, seed=3, bank="validation")
+    assert first == second
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    for label in first:
+        _check_label(label, tmp_path / "a")
+    main_labels = generate(tmp_path / "main", count=6, seed=3)
+    assert first != main_labels
+    assert {label["sender"] for label in first}.isdisjoint(
+        {label["sender"] for label in main_labels})
+
+
+def test_validation_flag_of_the_command_line(tmp_path: Path) -> None:
+    assert main(["--count", "2", "--seed", "3", "--validation", str(tmp_path / "a")]) == 0
+    labels = (tmp_path / "a" / "labels.jsonl").read_text(encoding="utf-8")
+    assert labels == "".join(json.dumps(label, ensure_ascii=False) + "\n" for label in
+                             generate(tmp_path / "c", count=2, seed=3, bank="validation"))
+    with pytest.raises(SystemExit):
+        main(["--count", "1", "--validation", "--heldout", str(tmp_path / "e")])
+
+
+def test_validation_bank_covers_every_doc_type_with_the_same_service() -> None:
+    assert corpus_validation.NAME == "validation"
+    assert list(corpus_validation.DOCS) == list(corpus_banks.DOCS)
+    public_bodies = set(corpus_validation.PUBLIC)
+    for key, spec in corpus_validation.DOCS.items():
+        main_spec = corpus_banks.DOCS[key]
+        doc_type = key.split(":")[0]
+        assert doc_type in DOC_TYPE_SERVICE
+        assert spec["refs"] == main_spec["refs"], key
+        for flag in ("invoice", "amount", "long"):
+            assert bool(spec.get(flag)) == bool(main_spec.get(flag)), (key, flag)
+        if spec["sender"].startswith("public:"):
+            assert spec["sender"].split(":")[1] in public_bodies
+        for seed in range(12):
+            letter = build_letter(random.Random(f"{key}/{seed}"), corpus_validation, key)
+            assert letter.doc_type == doc_type
+            assert letter.service == DOC_TYPE_SERVICE[doc_type]
+            assert letter.paragraphs and letter.closing and letter.salutation
+    assert {DOC_TYPE_SERVICE[key.split(":")[0]] for key in corpus_validation.DOCS} == set(SERVICES)
+    invoicing = [t for t in corpus_validation.COMPANIES if t in corpus_validation.CATALOGUE]
+    assert invoicing
+    for _, _, town in corpus_validation.NOTAIRES:
+        assert town in dict(corpus_validation.PLACES)
+
+
+class _Probe(str):
+    """A template that records the context ``build_letter`` formats it with."""
+
+    seen: dict[str, object] = {}
+
+    def format_map(self, mapping):  # type: ignore[override]
+        _Probe.seen = dict(mapping)
+        return "probe"
+
+
+def _context_keys() -> set[str]:
+    spec = dict(corpus_validation.DOCS["demande-acte-etat-civil"], subjects=[_Probe("x")])
+    bank = SimpleNamespace(**{name: getattr(corpus_validation, name)
+                              for name in dir(corpus_validation) if name.isupper()})
+    bank.DOCS = {"demande-acte-etat-civil": spec}
+    build_letter(random.Random(1), bank, "demande-acte-etat-civil")  # type: ignore[arg-type]
+    assert _Probe.seen
+    return set(_Probe.seen)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_validation_templates_use_only_filled_placeholders() -> None:
+    allowed = _context_keys()
+    bank = corpus_validation
+    templates = [*bank.CLOSINGS, *bank.PRO_CLOSINGS, *bank.SALUTATIONS, *bank.ANNEX_LINES]
+    for spec in bank.DOCS.values():
+        templates += [s for s in spec["subjects"] if s]
+        templates += [p for group in spec["paras"] for p in group]
+        if spec.get("attachment"):
+            templates.append(spec["attachment"])
+    for template in templates:
+        assert _fields(template) <= allowed, template
+    for line in bank.DISTRACTORS:  # inserted verbatim, never formatted
+        assert "{" not in line and "}" not in line
+    assert all(_fields(t) == {"what"} for t in bank.EMAIL_ATTACH_INTROS)
+    assert all(_fields(t) == {"name"} for t in bank.ATTACH_WHAT)
+
+
+def _bank_texts(bank) -> tuple[list[str], list[str]]:
+    """(subject templates, paragraph-like sentences) of a phrase bank, normalised."""
+    subjects = [_norm(s).lower() for spec in bank.DOCS.values() for s in spec["subjects"] if s]
+    texts = [p for spec in bank.DOCS.values() for group in spec["paras"] for p in group]
+    texts += [*bank.DISTRACTORS, *bank.CLOSINGS, *bank.PRO_CLOSINGS, *bank.ANNEX_LINES]
+    return subjects, [_norm(t).lower() for t in texts]
+
+
+def test_validation_wording_differs_from_the_main_bank() -> None:
+    main_subjects, main_texts = _bank_texts(corpus_banks)
+    val_subjects, val_texts = _bank_texts(corpus_validation)
+    assert set(val_subjects).isdisjoint(main_subjects)
+    main_blob = "\n".join(main_texts)
+    for text in val_texts:
+        for sentence in re.split(r"(?<=[.!?;:])\s+", text):
+            if len(sentence.split()) >= 5:
+                assert sentence not in main_blob, sentence
+    for key, spec in corpus_validation.DOCS.items():
+        main_spec = corpus_banks.DOCS[key]
+        assert len(spec["subjects"]) >= len(main_spec["subjects"]), key
+        assert len(spec["paras"]) >= len(main_spec["paras"]) - 1, key
+        for group, main_group in zip(spec["paras"], main_spec["paras"], strict=False):
+            assert len(group) >= len(main_group), key
+    for name in ("PLACES", "LAST", "FIRST_F", "FIRST_M", "STREETS", "ASSOCIATIONS", "NOTAIRES",
+                 "ELUS", "SCHOOLS", "PROJECTS", "EVENTS", "JOBS", "CHILD_NAMES", "LAYOUTS"):
+        val, ref = getattr(corpus_validation, name), getattr(corpus_banks, name)
+        assert not [item for item in val if item in ref], name
+    val_firms = {n for firms in corpus_validation.COMPANIES.values() for _, n in firms}
+    assert val_firms.isdisjoint(n for firms in corpus_banks.COMPANIES.values() for _, n in firms)
+    assert corpus_validation.MAIRIE["commune"] != corpus_banks.MAIRIE["commune"]
 
 
 def _check_label(label: dict, root: Path) -> None:
