@@ -25,6 +25,9 @@ class Decision:
     explanation: str
     matched: list[str] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    # a letter sent to triage because the rules' evidence was too weak or too close: the
+    # services they leaned to, which a learned opinion may confirm (pipeline/learning.py)
+    candidates: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,9 +53,53 @@ ASIDE_FACTOR = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
 
 
+# The list of enclosed documents ("Pièces jointes", "Bordereau", "Annexes", "PJ :") names
+# what came with the letter, not what it is for: a birth certificate joined to a housing
+# request is not a request for a birth certificate. Under such a heading come the list's
+# items, or the whole page when the heading opens it.
+_ENCLOSURES = re.compile(
+    r"^(liste des (pieces|documents)|bordereau|annexes?\b|pieces? (jointes?|justificatives|"
+    r"annexees|transmises)|documents? (joints?|annexes?|transmis)|p ?j\b)")
+_BULLETS = tuple("-–—•·*>o") + tuple("0123456789")
+# a line with two amounts in euros is a line of a bill (quantity, unit price, total): what
+# was bought says less than the bill itself which service handles it
+_AMOUNT = re.compile(r"\d(?:[\d\s.,]*\d)?\s?(?:€|eur\b)", re.IGNORECASE)
+# Above the line that opens a forwarded e-mail is the note of whoever forwarded it ("pour
+# suite à donner"), written by the mairie's own people: the message forwarded is the mail.
+_FORWARDED = re.compile(r"^(message transfere|forwarded message|original message|"
+                        r"message d'origine|debut du message reexpedie)")
+
+
+def _side_lines(text: str) -> tuple[str, list[str]]:
+    """The text without its enclosure lists, bill lines and forwarding note, and those
+    lines apart."""
+    side: list[str] = []
+    lines = text.split("\n")
+    opening = next((n for n, line in enumerate(lines) if _FORWARDED.match(fold(line))), None)
+    if opening is not None:
+        side, text = lines[:opening], "\n".join(lines[opening + 1:])
+    kept: list[str] = []
+    for page in text.split("\f"):
+        page_start = len(kept)
+        enclosures = None  # "page" or "list" under an enclosures heading
+        for line in page.split("\n"):
+            folded = fold(line)
+            if len(folded) < 60 and _ENCLOSURES.match(folded):
+                enclosures = "list" if any(fold(k) for k in kept[page_start:]) else "page"
+            elif enclosures == "list" and folded and not line.lstrip().startswith(_BULLETS):
+                enclosures = None
+            if enclosures or len(_AMOUNT.findall(line)) >= 2:
+                side.append(line)
+            else:
+                kept.append(line)
+        kept.append("")
+    return "\n".join(kept), side
+
+
 def _weighted_sentences(text: str) -> list[tuple[str, float]]:
-    sentences = []
-    for sentence in _SENTENCE_END.split(text):
+    main, side = _side_lines(text)
+    sentences = [(folded, ASIDE_FACTOR) for folded in map(fold, side) if folded]
+    for sentence in _SENTENCE_END.split(main):
         folded = fold(sentence)
         if folded:
             sentences.append((folded, ASIDE_FACTOR if _ASIDE.search(folded) else 1.0))
@@ -115,7 +162,7 @@ def route_item(text: str, subject: str | None, rules: RoutingConfig,
     from its known sender's usual service when there is one."""
     decision = _principal(text, subject, rules, sender)
     if ocr_confidence is not None and ocr_confidence < rules.min_ocr_confidence:
-        return replace(decision, service=TRIAGE, explanation=(
+        return replace(decision, service=TRIAGE, candidates=[], explanation=(
             f"OCR confidence {ocr_confidence:.0f} below {rules.min_ocr_confidence:g}: the text "
             f"is too unsure to route on ({decision.explanation})"))
     if decision.service == TRIAGE:
@@ -172,9 +219,11 @@ def _principal(text: str, subject: str | None, rules: RoutingConfig,
                         matched)
     if best_score < rules.min_score:
         return Decision(TRIAGE, doc_type, best_score, margin,
-                        f"score too low for {service}: {because}", matched)
+                        f"score too low for {service}: {because}", matched,
+                        candidates=[service])
     if margin < rules.min_margin:
         return Decision(TRIAGE, doc_type, best_score, margin,
                         f"{service} and {rival[1] if rival else '?'} too close: {because}",
-                        matched)
+                        matched, candidates=[s for s in (service, rival[1] if rival else None)
+                                             if s and s != TRIAGE])
     return Decision(service, doc_type, best_score, margin, because, matched)

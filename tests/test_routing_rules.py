@@ -53,13 +53,15 @@ def test_a_weak_score_goes_to_triage(rules) -> None:
     decision = route_item("Il y a eu une prolongation.", None, rules)  # one weight-1 keyword
     assert decision.service == "triage"
     assert "too low" in decision.explanation
+    assert decision.candidates == ["ressources-humaines"]  # what learning may confirm
 
 
 def test_a_contested_letter_goes_to_triage(rules) -> None:
-    text = "Facture de la cantine scolaire"  # facture (finances) vs cantine (scolaire), equal
+    text = "Facture de la cantine"  # facture (finances) vs cantine (scolaire), equal
     decision = route_item(text, None, rules)
     assert decision.service == "triage"
     assert "too close" in decision.explanation
+    assert sorted(decision.candidates) == ["affaires-scolaires", "finances"]
 
 
 def test_the_subject_line_weighs_more_than_the_body(rules) -> None:
@@ -121,6 +123,48 @@ def test_a_matter_mentioned_in_passing_weighs_less(rules) -> None:
     without_aside = route_item(text.replace("Par ailleurs, le", "Le"), None, rules)
     assert without_aside.score == decision.score  # the aside's keywords are in another service
     assert without_aside.margin < decision.margin
+
+
+def test_the_list_of_enclosed_documents_weighs_less(rules) -> None:
+    letter = ("Objet : logement\nJe souhaite déposer une demande de logement social pour ma "
+              "famille.\n\fPièces jointes\n— Copie intégrale de l'acte de naissance\n"
+              "— Livret de famille\n— Extrait d'acte de mariage")
+    decision = route_item(letter, None, rules)
+    assert decision.service == "action-sociale"
+    inline = route_item(letter.replace("Pièces jointes\n", ""), None, rules)
+    assert inline.service != "action-sociale"  # the same words as sentences of the letter
+
+
+def test_an_enclosures_line_under_the_subject_leaves_the_letter_whole(rules) -> None:
+    letter = ("Objet : demande\nP.J. : plan de masse, notice\n\nMonsieur le Maire,\nJe vous "
+              "adresse ma demande de permis de construire pour une maison individuelle.")
+    decision = route_item(letter, None, rules)
+    assert decision.service == "urbanisme"
+    assert decision.score == route_item(letter.replace("P.J. : plan de masse, notice\n", ""),
+                                        None, rules).score
+
+
+def test_the_note_of_who_forwarded_an_email_weighs_less(rules) -> None:
+    forwarded = ("Reçu à l'accueil, c'est peut-être pour la cantine ou le périscolaire ?\n\n"
+                 "---------- Message transféré ----------\nDe : M. Paul Roy <p.roy@example.org>"
+                 "\nObjet : rue des Lilas\n\nBonjour,\nLe lampadaire devant le n° 4 reste "
+                 "éteint depuis une semaine.")
+    decision = route_item(forwarded, None, rules)
+    assert decision.service == "services-techniques"
+    as_written = route_item(forwarded.replace("---------- Message transféré ----------", ""),
+                            None, rules)
+    assert as_written.margin < decision.margin
+
+
+def test_the_lines_of_a_bill_weigh_less_than_the_bill(rules) -> None:
+    quote = ("Devis n° D-2026-12\nDésignation Qté PU HT Total HT\n"
+             "Goûter périscolaire 40 0,90 € 36,00 €\nRepas maternelle 10 3,20 € 32,00 €\n"
+             "Total TTC 71,74 €")
+    decision = route_item(quote, None, rules)
+    assert decision.service == "finances" and decision.doc_type == "devis"
+    assert "periscolaire" not in decision.explanation.split("next")[0]
+    unpriced = route_item(quote.replace(" €", ""), None, rules)
+    assert unpriced.margin < decision.margin
 
 
 def test_related_document_types_reinforce_their_service(rules) -> None:
