@@ -72,9 +72,10 @@ class LearningConfig:
 
     min_examples: int = 30
     retrain_after_corrections: int = 10
-    override_probability: float = 0.8
-    alone_probability: float = 0.7
-    doubt_probability: float = 0.6
+    override_probability: float = 0.9
+    alone_probability: float = 0.8
+    doubt_probability: float = 0.5
+    agree_probability: float = 0.4
 
 
 @dataclass(frozen=True)

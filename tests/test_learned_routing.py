@@ -23,7 +23,7 @@ RULES = Decision("etat-civil", "concession-cimetiere", 9.0, 0.9, "doc type conce
 @pytest.mark.parametrize("opinion, service, words", [
     (None, "etat-civil", "doc type concession"),
     (Opinion("etat-civil", 0.95), "etat-civil", "agrees"),
-    (Opinion("services-techniques", 0.85), "services-techniques", "rules said etat-civil"),
+    (Opinion("services-techniques", 0.95), "services-techniques", "rules said etat-civil"),
     (Opinion("services-techniques", 0.7), "triage", "disagree"),
     (Opinion("services-techniques", 0.4), "etat-civil", "not trusted"),
 ])
@@ -35,8 +35,19 @@ def test_rules_and_learning_combined(opinion, service, words) -> None:
 
 def test_learning_may_decide_alone_what_the_rules_send_to_triage() -> None:
     triage = Decision("triage", None, 0.0, 0.0, "no rule matched")
-    assert combine(triage, Opinion("urbanisme", 0.75), SETTINGS).service == "urbanisme"
+    assert combine(triage, Opinion("urbanisme", 0.85), SETTINGS).service == "urbanisme"
     assert combine(triage, Opinion("urbanisme", 0.5), SETTINGS).service == "triage"
+
+
+def test_learning_confirms_a_service_the_rules_hesitated_over() -> None:
+    close = Decision("triage", "declaration-prealable", 5.0, 0.1, "too close",
+                     candidates=["urbanisme", "services-techniques"])
+    confirmed = combine(close, Opinion("services-techniques", 0.45), SETTINGS)
+    assert confirmed.service == "services-techniques"
+    assert "confirms" in confirmed.explanation and not confirmed.candidates
+    # too timid, or a service the rules did not consider: a person decides
+    assert combine(close, Opinion("urbanisme", 0.3), SETTINGS).service == "triage"
+    assert combine(close, Opinion("etat-civil", 0.6), SETTINGS).service == "triage"
 
 
 def test_a_works_invoice_goes_to_finances_with_a_copy_to_the_technical_services(config) -> None:
