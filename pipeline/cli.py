@@ -370,7 +370,7 @@ def reroute(reg: str, service: str, reason: str, commune: str | None,
             config_path: Path | None, data_dir: Path) -> None:
     """Send a misrouted letter to SERVICE; the correction teaches the routing."""
     from pipeline.clock import utc_now
-    from pipeline.messages import delivery
+    from pipeline.messages import delivery, withdrawal
 
     config = _config(config_path, data_dir)
     if service not in config.services:
@@ -380,10 +380,13 @@ def reroute(reg: str, service: str, reason: str, commune: str | None,
     item = register.find(reg, config.commune(commune).id)
     if item is None:
         raise click.UsageError(f"no register entry {reg}")
+    now = utc_now()
     decision = {"service": service, "copies": [], "explanation": f"rerouted: {reason}"}
-    message = delivery(item, decision, service, "traitement", utc_now())
-    previous = register.reroute(item["id"], service, reason, message)
-    click.echo(f"{reg}: {previous} → {service}; `courrier run` delivers it")
+    previous = register.reroute(item["id"], service, reason,
+                                delivery(item, decision, service, "traitement", now),
+                                withdrawal(item, service, reason, now))
+    click.echo(f"{reg}: {previous} → {service}; `courrier run` delivers it, and tells "
+               f"{previous} it was withdrawn")
 
 
 @main.command()

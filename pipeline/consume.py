@@ -47,18 +47,28 @@ class SeenMessages:
         self.db.close()
 
 
+WITHDRAWN = "retraits"
+
+
 def write_to_folder(out: Path) -> Writer:
-    """Writes `<reg>.<ext>` (the document) and `<reg>.json` (its metadata) into `out`."""
+    """Writes `<reg>.<ext>` (the document) and `<reg>.json` (its metadata) into `out`; a
+    letter rerouted to another service (role `retrait`) moves to `out/retraits/`."""
     out.mkdir(parents=True, exist_ok=True)
 
     def write(body: dict[str, Any]) -> bool:
         stem = body["reg"]
-        meta_path = out / f"{stem}.json"
+        folder = out
+        if body.get("role") == "retrait":
+            folder = out / WITHDRAWN
+            folder.mkdir(exist_ok=True)
+            for earlier in out.glob(f"{stem}.*"):
+                earlier.replace(folder / earlier.name)
+        meta_path = folder / f"{stem}.json"
         if meta_path.exists() and json.loads(meta_path.read_text("utf-8")).get("msg_id") == \
                 body["msg_id"]:
             return False  # already written by an earlier, interrupted run
         suffix = Path(safe_filename(body["filename"])).suffix.lower() or ".bin"
-        write_durably(out / f"{stem}{suffix}", document_bytes(body))
+        write_durably(folder / f"{stem}{suffix}", document_bytes(body))
         metadata = {k: v for k, v in body.items() if k != "document_base64"}
         metadata["document"] = f"{stem}{suffix}"
         write_durably(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2).encode())

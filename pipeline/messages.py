@@ -60,8 +60,27 @@ def delivery(item: dict[str, Any], decision: dict[str, Any], service: str, role:
         "routed_at": routed_at,
         "explanation": decision.get("explanation"),
         "content_type": content_type(item["filename"]),
+        "contact": contact_of(item),
         "attach_sha256": item["sha256"],
     }
+
+
+def withdrawal(item: dict[str, Any], rerouted_to: str, reason: str, ts: str
+               ) -> dict[str, Any]:
+    """What the service a letter was rerouted away from receives: the same delivery with
+    role `retrait`, saying where the letter went and why (the document included, so that
+    every delivery has one shape)."""
+    decision = {"explanation": f"rerouted to {rerouted_to}: {reason}"}
+    return {**delivery(item, decision, item["service"], "retrait", ts),
+            "rerouted_to": rerouted_to}
+
+
+def contact_of(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The sender as the directory knows it: id, canonical name, how the letter matched."""
+    if item.get("contact_id") is None:
+        return None
+    match = json.loads(item["contact_match"]) if item.get("contact_match") else None
+    return {"id": item["contact_id"], "name": item.get("contact_name"), "match": match}
 
 
 def receipt(delivered: dict[str, Any], consumer: str, ts: str) -> dict[str, Any]:

@@ -203,10 +203,11 @@ class Register:
                 self._enqueue(item_id, f"deliver:{service}", message)
             return True
 
-    def reroute(self, item_id: int, service: str, reason: str,
-                delivery: dict[str, Any]) -> str:
-        """A person corrects a routing: the letter goes to `service`, the correction is kept
-        for learning; returns the service it came from."""
+    def reroute(self, item_id: int, service: str, reason: str, delivery: dict[str, Any],
+                withdrawal: dict[str, Any]) -> str:
+        """A person corrects a routing: the letter goes to `service` (`delivery`), the
+        service it leaves is told so (`withdrawal`), and the correction is kept for learning;
+        returns the service it came from."""
         with self._write() as db:
             item = db["items"].get(item_id)
             if item["status"] not in ("routed", "delivered"):
@@ -214,12 +215,15 @@ class Register:
                                     "can be rerouted")
             if item["service"] == service:
                 raise RegisterError(f"{item['reg']} is already with {service}")
+            if withdrawal["service"] != item["service"]:
+                raise RegisterError(f"{item['reg']} was rerouted meanwhile; try again")
             now = utc_now()
             db["items"].update(item_id, {"service": service, "status": "routed",
                                          "updated_at": now})
             db.execute("INSERT INTO corrections (item_id, ts, from_service, to_service, reason)"
                        " VALUES (?, ?, ?, ?, ?)", (item_id, now, item["service"], service, reason))
             self._event(item_id, "rerouted", f"{item['service']} → {service}: {reason}")
+            self._enqueue(item_id, f"deliver:{item['service']}", withdrawal)
             self._enqueue(item_id, f"deliver:{service}", delivery)
             return item["service"]
 

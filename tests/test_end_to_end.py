@@ -68,6 +68,7 @@ def test_every_sample_is_registered_routed_and_consumed(
     assert routing_log.count(" routed ") == len(labels)
 
     # each service takes its mail (and its copies): a document and its metadata per item
+    by_reg = {item["reg"]: item for item in items}
     expected_by_service: dict[str, dict[str, str]] = {}
     for item in items:
         expected_by_service.setdefault(item["service"], {})[item["reg"]] = "traitement"
@@ -84,6 +85,8 @@ def test_every_sample_is_registered_routed_and_consumed(
             assert meta["service"] == service and meta["schema"] == "courrier.delivery/1"
             assert meta["role"] == role
             assert (out / meta["document"]).stat().st_size > 0
+            if by_reg[reg]["contact"] == "Préfecture du Loiret":
+                assert meta["contact"]["name"] == "Préfecture du Loiret"
         # nothing is left for a second consumer
         again = courrier("consume", service, "--config", str(config_file), "--data",
                          str(data_dir))
