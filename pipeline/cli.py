@@ -454,15 +454,16 @@ def demo(samples_dir: Path, data_dir: Path | None, config_path: Path | None,
 @main.command(name="eval")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
-@click.option("--train-on", "train_folder",
+@click.option("--train-on", "train_folders", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="First read this other labelled folder and train the routing classifier "
-                   "on its letters and their labelled services, as a register in use would "
-                   "have; the report then measures the rules and the learning together.")
+              help="First read this other labelled folder (repeat for several) and train the "
+                   "routing classifier on its letters and their labelled services, as a "
+                   "register in use would have; the report then measures the rules and the "
+                   "learning together.")
 @config_option
 @click.option("--timeout", default=1800.0, show_default=True, help="Seconds to wait in all.")
-def evaluate(folder: Path, as_json: bool, train_folder: Path | None, config_path: Path | None,
-             timeout: float) -> None:
+def evaluate(folder: Path, as_json: bool, train_folders: tuple[Path, ...],
+             config_path: Path | None, timeout: float) -> None:
     """Run the pipeline on a labelled folder (FOLDER/labels.jsonl) and score it."""
     import tempfile
 
@@ -470,17 +471,17 @@ def evaluate(folder: Path, as_json: bool, train_folder: Path | None, config_path
     from pipeline.labels import read_labels
 
     labels = read_labels(folder)
-    train_labels = read_labels(train_folder) if train_folder else []
-    if train_folder and folder.resolve() == train_folder.resolve():
-        raise CourrierError("--train-on must name another folder than the one evaluated")
+    if any(folder.resolve() == train.resolve() for train in train_folders):
+        raise CourrierError("--train-on must name other folders than the one evaluated")
+    training = [(train, read_labels(train)) for train in train_folders]
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="courrier-eval-") as tmp:
         config = _config(config_path, Path(tmp) / "eval")
-        if train_folder:
-            # its own register: the letters learned from are not letters scored
+        if training:
+            # a register of their own: the letters learned from are not letters scored
             trainer = _config(config_path, Path(tmp) / "train")
-            report["trained_on"] = _train_on(trainer, train_folder, train_labels, timeout,
-                                             config.model_path, quiet=as_json)
+            report["trained_on"] = _train_on(trainer, training, timeout, config.model_path,
+                                             quiet=as_json)
         started = time.monotonic()
         outcomes = _run_labelled(config, folder, labels, timeout, quiet=as_json)
         seconds = time.monotonic() - started
@@ -508,21 +509,25 @@ def _run_labelled(config: Config, folder: Path, labels: list[dict[str, Any]], ti
                      progress=progress)
 
 
-def _train_on(config: Config, folder: Path, labels: list[dict[str, Any]], timeout: float,
-              model_path: Path, quiet: bool) -> dict[str, Any]:
-    """Read a labelled folder and train the routing classifier on it, saved at
+def _train_on(config: Config, training: list[tuple[Path, list[dict[str, Any]]]],
+              timeout: float, model_path: Path, quiet: bool) -> dict[str, Any]:
+    """Read labelled folders and train the routing classifier on them, saved at
     `model_path`; what it was trained on, for the report."""
     from pipeline.learning import RoutingModel, labelled_examples
 
-    outcomes = _run_labelled(config, folder, labels, timeout, quiet)
-    examples = labelled_examples([(outcome.item, label.get("service"))
-                                  for label, outcome in zip(labels, outcomes, strict=True)
-                                  if outcome.item is not None])
+    letters = []
+    for folder, labels in training:
+        outcomes = _run_labelled(config, folder, labels, timeout, quiet)
+        letters += [(outcome.item, label.get("service"))
+                    for label, outcome in zip(labels, outcomes, strict=True)
+                    if outcome.item is not None]
+    examples = labelled_examples(letters)
     model = RoutingModel.train(examples, corrections=0)
     if model is None:
-        raise CourrierError(f"{folder}: too few letters of different services to learn from")
+        raise CourrierError("too few letters of different services to learn from in "
+                            + ", ".join(str(folder) for folder, _ in training))
     model.save(model_path)
-    return {"folder": str(folder), "letters": len(examples)}
+    return {"folders": [str(folder) for folder, _ in training], "letters": len(examples)}
 
 
 @main.group()

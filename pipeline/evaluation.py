@@ -116,7 +116,7 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if "trained_on" in report:
         lines.insert(1, f"routing classifier trained first on {report['trained_on']['letters']}"
-                        f" labelled letters of {report['trained_on']['folder']}")
+                        f" labelled letters of {', '.join(report['trained_on']['folders'])}")
     for name, counts in report["fields"].items():
         lines.append(f"  {name:12} {_percent(counts['accuracy'])}  "
                      f"({counts['right']}/{counts['total']})")

@@ -1,4 +1,4 @@
-"""`courrier eval --train-on`: the routing classifier learns from one labelled folder before
+"""`courrier eval --train-on`: the routing classifier learns from labelled folders before
 another is scored, so that the report measures the rules and the learning together."""
 
 from __future__ import annotations
@@ -48,9 +48,12 @@ def test_a_classifier_trained_on_a_labelled_folder_routes_the_evaluated_one(
     background = [label for label in read_labels(SAMPLES)
                   if label["format"] in ("pdf", "email")]
     rng = random.Random(11)
-    train = labelled_folder(tmp_path / "train", {
-        f"columbarium-{n:02d}.txt": columbarium_letter(rng) + f"\n(ref {n})" for n in range(20)
-    }, "services-techniques", background)
+    # a register in use, read from two folders: the bundled samples with ten corrected
+    # letters, and ten more
+    train = [labelled_folder(tmp_path / f"train-{part}", {
+        f"columbarium-{n:02d}.txt": columbarium_letter(rng) + f"\n(ref {n})"
+        for n in range(10 * part, 10 * part + 10)
+    }, "services-techniques", background if part == 0 else []) for part in (0, 1)]
     fresh = labelled_folder(tmp_path / "eval", {
         f"nouvelle-{n}.txt": columbarium_letter(random.Random(200 + n)) + f"\nNouvelle {n}"
         for n in range(3)
@@ -64,14 +67,15 @@ def test_a_classifier_trained_on_a_labelled_folder_routes_the_evaluated_one(
     rules_only = evaluate()
     assert rules_only["routing_accuracy"] == 0.0
     assert "trained_on" not in rules_only
-    learned = evaluate("--train-on", str(train))
+    learned = evaluate("--train-on", str(train[0]), "--train-on", str(train[1]))
     assert learned["routing_accuracy"] == 1.0
     assert learned["trained_on"]["letters"] == 20 + len(
         [label for label in background if label["service"] != "triage"])
+    assert learned["trained_on"]["folders"] == [str(folder) for folder in train]
 
 
 def test_the_evaluated_folder_cannot_be_the_training_one(config_file: Path) -> None:
     result = courrier("eval", str(SAMPLES), "--train-on", str(SAMPLES), "--config",
                       str(config_file), check=False)
     assert result.returncode != 0
-    assert "another folder" in result.stderr
+    assert "other folders" in result.stderr
