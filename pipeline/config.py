@@ -36,6 +36,22 @@ class Keyword:
         tail = r"[a-z0-9]*" if self.prefix else ""
         return re.compile(r"(?<![a-z0-9])" + re.escape(self.phrase) + tail + r"(?![a-z0-9])")
 
+    @functools.cached_property
+    def first_word(self) -> str:
+        """The word a text must contain for the keyword to match it (a word's start, for a
+        one-word prefix keyword); apostrophes split words ("d'acte": "d", "acte")."""
+        return WORD_BREAK.split(self.phrase)[0]
+
+    def may_match(self, words: set[str]) -> bool:
+        """False when the keyword cannot match a text made of `words` (split by
+        WORD_BREAK): a set lookup instead of a search of the whole text."""
+        if self.prefix and not WORD_BREAK.search(self.phrase):
+            return any(word.startswith(self.first_word) for word in words)
+        return self.first_word in words
+
+
+WORD_BREAK = re.compile(r"[\s']+")
+
 
 @dataclass(frozen=True)
 class DocTypeRule:

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from pipeline.config import TRIAGE, RoutingConfig
+from pipeline.config import TRIAGE, WORD_BREAK, RoutingConfig
 from pipeline.folding import fold
 
 
@@ -116,11 +116,15 @@ def score_doc_types(text: str, subject: str | None, rules: RoutingConfig
     """
     sentences = _weighted_sentences(text)
     folded_subject = fold(subject or "")
+    # most keywords are in no letter: a look at its words rules them out before any search
+    words = set(WORD_BREAK.split(" ".join([folded_subject, *(s for s, _ in sentences)])))
     scored = []
     for rule in rules.doc_types:
         score = 0.0
         matched = []
         for keyword in rule.keywords:
+            if not keyword.may_match(words):
+                continue
             pattern = keyword.pattern
             if folded_subject and pattern.search(folded_subject):
                 strength = rules.subject_weight

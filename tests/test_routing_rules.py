@@ -75,6 +75,10 @@ def test_keywords_match_whole_words_without_case_or_accents(rules) -> None:
     # "dia" must not fire inside "media" or "immédiatement"
     decision = route_item("Nous avons immédiatement contacté les médias.", None, rules)
     assert "dia" not in decision.matched
+    # after an elided article, and a word's other endings where the keyword allows them
+    elided = route_item("Je demande l'acte d'état civil de mon père.", None, rules)
+    assert "acte d'etat civil" in elided.matched
+    assert "funeraire" in route_item("Les frais funéraires", None, rules).matched
 
 
 def test_a_commune_can_have_its_own_rules(tmp_path: Path) -> None:
