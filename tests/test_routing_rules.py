@@ -140,11 +140,11 @@ def test_the_list_of_enclosed_documents_weighs_less(rules) -> None:
 
 
 def test_an_enclosures_line_under_the_subject_leaves_the_letter_whole(rules) -> None:
-    letter = ("Objet : demande\nP.J. : plan de masse, notice\n\nMonsieur le Maire,\nJe vous "
+    letter = ("Objet : demande\nP.J. : trois pièces\n\nMonsieur le Maire,\nJe vous "
               "adresse ma demande de permis de construire pour une maison individuelle.")
     decision = route_item(letter, None, rules)
     assert decision.service == "urbanisme"
-    assert decision.score == route_item(letter.replace("P.J. : plan de masse, notice\n", ""),
+    assert decision.score == route_item(letter.replace("P.J. : trois pièces\n", ""),
                                         None, rules).score
 
 
