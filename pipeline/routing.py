@@ -48,7 +48,7 @@ _ASIDE = re.compile(
     r"\b(par ailleurs|je profite de|nous profitons de|pour information|pour votre information|"
     r"au passage|sans rapport|aucun lien|aucune? |n'a rien a voir|independamment|"
     r"ne sollicite pas|p s|pour eviter toute confusion|n'est pas l'objet|sans lien|d'ailleurs|"
-    r"au fait|soit dit en passant)\b"
+    r"au fait|soit dit en passant|une copie de (ce|cette|la presente)|copie a)\b"
 )
 ASIDE_FACTOR = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
