@@ -300,7 +300,7 @@ def _routing(
                                    keywords=tuple(_keyword(k) for k in spec["keywords"]),
                                    copy_to=spec["copy_to"]))
     return RoutingConfig(
-        min_score=float(settings.get("min_score", 3.0)),
+        min_score=float(settings.get("min_score", 4.0)),
         min_margin=float(settings.get("min_margin", 0.3)),
         subject_weight=float(settings.get("subject_weight", 2.0)),
         doc_types=tuple(rules),

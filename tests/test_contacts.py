@@ -319,8 +319,8 @@ def test_the_contacts_migration_applies_to_an_existing_register(tmp_path: Path) 
 
 def test_a_known_sender_tips_a_weak_letter_and_says_so(config: Config) -> None:
     rules = config.default_commune.routing
-    text = "Veuillez trouver ci-joint notre échéance de mars."
-    assert route_item(text, None, rules).service == "triage"  # one weight-1 keyword
+    text = "Veuillez trouver ci-joint le montant TTC de mars."
+    assert route_item(text, None, rules).service == "triage"  # one weight-2 keyword
     decision = route_item(text, None, rules,
                           sender=KnownSender("Moreau Travaux Publics", "finances"))
     assert decision.service == "finances"
@@ -354,7 +354,7 @@ def test_the_route_worker_weighs_the_contact_of_the_route_job(config: Config) ->
     topology = Topology(config.embedded_broker_url, [c.id for c in config.communes],
                         config.services)
     worker = RouteWorker(config.embedded_broker_url, topology, config)
-    job = {"item_id": 1, "commune": COMMUNE, "text": "Concernant notre échéance de mars.",
+    job = {"item_id": 1, "commune": COMMUNE, "text": "Concernant le montant TTC de mars.",
            "contact": "Moreau Travaux Publics", "contact_service": "finances"}
     try:
         [result] = worker.handle(job, None)

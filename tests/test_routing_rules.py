@@ -58,7 +58,7 @@ def test_a_weak_score_goes_to_triage(rules) -> None:
 
 def test_a_contested_letter_goes_to_triage(rules) -> None:
     text = "Facture de la cantine"  # facture (finances) vs cantine (scolaire), equal
-    decision = route_item(text, None, rules)
+    decision = route_item(text, text, rules)
     assert decision.service == "triage"
     assert "too close" in decision.explanation
     assert sorted(decision.candidates) == ["affaires-scolaires", "finances"]
