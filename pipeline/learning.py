@@ -151,8 +151,9 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
         return replace(rules, service=opinion.service, candidates=[],
                        explanation=f"{learned} confirms what the rules leaned to "
                                    f"({rules.explanation})")
-    if opinion.probability >= settings.override_probability or (
-            rules.service == TRIAGE and opinion.probability >= settings.alone_probability):
+    lacking = rules.service == TRIAGE and not rules.for_person
+    if opinion.probability >= settings.override_probability and rules.service != TRIAGE or (
+            lacking and opinion.probability >= settings.alone_probability):
         return replace(rules, service=opinion.service, copies=[
             c for c in rules.copies if c != opinion.service],
             explanation=f"{learned} (rules said {rules.service}: {rules.explanation})")

@@ -28,6 +28,9 @@ class Decision:
     # a letter sent to triage because the rules' evidence was too weak or too close: the
     # services they leaned to, which a learned opinion may confirm (pipeline/learning.py)
     candidates: list[str] = field(default_factory=list)
+    # sent to triage for a person's judgement, not for want of evidence (several matters,
+    # advertising, a text OCR could not read surely): learning must not route it instead
+    for_person: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,7 +170,7 @@ def route_item(text: str, subject: str | None, rules: RoutingConfig,
     from its known sender's usual service when there is one."""
     decision = _principal(text, subject, rules, sender)
     if ocr_confidence is not None and ocr_confidence < rules.min_ocr_confidence:
-        return replace(decision, service=TRIAGE, candidates=[], explanation=(
+        return replace(decision, service=TRIAGE, candidates=[], for_person=True, explanation=(
             f"OCR confidence {ocr_confidence:.0f} below {rules.min_ocr_confidence:g}: the text "
             f"is too unsure to route on ({decision.explanation})"))
     if decision.service == TRIAGE:
@@ -221,14 +224,20 @@ def _principal(text: str, subject: str | None, rules: RoutingConfig,
         because += f"; sender {sender.name} → {sender.service} (+{rules.sender_weight:g})"
     if service == TRIAGE:
         return Decision(TRIAGE, doc_type, best_score, margin, f"for a person: {because}",
-                        matched)
+                        matched, for_person=True)
     if best_score < rules.min_score:
         return Decision(TRIAGE, doc_type, best_score, margin,
                         f"score too low for {service}: {because}", matched,
                         candidates=[service])
     if margin < rules.min_margin:
+        # a close rival that is a person's work (several matters, advertising) leaves nothing
+        # for learning to confirm
+        rival_service = rival[1] if rival else None
+        if rival_service == TRIAGE:
+            return Decision(TRIAGE, doc_type, best_score, margin,
+                            f"{service} and triage too close: {because}", matched,
+                            for_person=True)
         return Decision(TRIAGE, doc_type, best_score, margin,
-                        f"{service} and {rival[1] if rival else '?'} too close: {because}",
-                        matched, candidates=[s for s in (service, rival[1] if rival else None)
-                                             if s and s != TRIAGE])
+                        f"{service} and {rival_service or '?'} too close: {because}", matched,
+                        candidates=[s for s in (service, rival_service) if s])
     return Decision(service, doc_type, best_score, margin, because, matched)

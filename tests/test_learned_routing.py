@@ -39,13 +39,18 @@ def test_learning_may_decide_alone_what_the_rules_send_to_triage() -> None:
     assert combine(triage, Opinion("urbanisme", 0.5), SETTINGS).service == "triage"
 
 
-def test_learning_confirms_a_service_the_rules_hesitated_over() -> None:
+def test_learning_confirms_a_service_the_rules_hesitated_over(config) -> None:
+    rules = config.default_commune.routing
     close = Decision("triage", "declaration-prealable", 5.0, 0.1, "too close",
                      candidates=["urbanisme", "services-techniques"])
     confirmed = combine(close, Opinion("services-techniques", 0.45), SETTINGS)
     assert confirmed.service == "services-techniques"
     assert "confirms" in confirmed.explanation and not confirmed.candidates
     # too timid, or a service the rules did not consider: a person decides
+    several = route_item("J'ai plusieurs questions sur la facture et la TVA de l'échéance.",
+                         None, rules)
+    assert several.service == "triage" and several.for_person  # the rival is triage
+    assert combine(several, Opinion("finances", 0.95), SETTINGS).service == "triage"
     assert combine(close, Opinion("urbanisme", 0.3), SETTINGS).service == "triage"
     assert combine(close, Opinion("etat-civil", 0.6), SETTINGS).service == "triage"
 
@@ -64,6 +69,8 @@ def test_an_unsure_ocr_reading_waits_for_a_person(config) -> None:
     assert route_item(text, None, rules, ocr_confidence=92).service == "etat-civil"
     unsure = route_item(text, None, rules, ocr_confidence=41)
     assert unsure.service == "triage" and "OCR confidence 41" in unsure.explanation
+    # the classifier reads the same unsure text: it does not route it either
+    assert combine(unsure, Opinion("etat-civil", 0.99), SETTINGS).service == "triage"
 
 
 OPENINGS = ["Monsieur le Maire,", "Madame, Monsieur,", "Bonjour,"]
