@@ -86,7 +86,7 @@ class RoutingModel:
                             max_features=100_000),
             # weakly regularised: at C=10 the model was right on 85 % of the validation
             # letters but gave a median probability of 0.38, too timid to be heard; at 30
-            # it is as right and says so (see samples/README.md, "Three banks")
+            # it is as right and says so (docs/routing-quality.md)
             LogisticRegression(max_iter=2000, C=30.0),
         )
         classifier.fit([e.text for e in examples], [e.service for e in examples],

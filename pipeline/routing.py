@@ -64,7 +64,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n")
 _ENCLOSURES = re.compile(
     r"^(liste des (pieces|documents)|bordereau|annexes?\b|pieces? (jointes?|justificatives|"
     r"annexees|transmises)|documents? (joints?|annexes?|transmis)|p ?j\b)")
-_BULLETS = tuple("-–—•·*>o") + tuple("0123456789")
+_BULLETS = (*"-–—•·*>0123456789", "o ")
 # a line with two amounts in euros is a line of a bill (quantity, unit price, total): what
 # was bought says less than the bill itself which service handles it
 _AMOUNT = re.compile(r"\d(?:[\d\s.,]*\d)?\s?(?:€|eur\b)", re.IGNORECASE)
