@@ -10,7 +10,6 @@ installed, else the command).
 
 from __future__ import annotations
 
-import functools
 import io
 import struct
 import warnings
@@ -19,11 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, LimitExceeded, MissingDependency
-from pipeline.ocr_engine import INSTALL_HINT, ocr_words
+from pipeline.ocr_engine import INSTALL_HINT, installation, ocr_words
 from pipeline.page_geometry import deskew, straighten
 
 if TYPE_CHECKING:
@@ -128,20 +126,6 @@ class OcrResult:
         return self.conf_sum / self.conf_weight if self.conf_weight else 0.0
 
 
-@functools.lru_cache(maxsize=8)
-def _installed_languages() -> frozenset[str]:
-    """Languages tesseract reports; cached because it costs a subprocess."""
-    try:
-        pytesseract.get_tesseract_version()
-        return frozenset(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError as exc:
-        raise MissingDependency(f"tesseract is not installed; {INSTALL_HINT}") from exc
-    except SystemExit as exc:
-        # pytesseract exits the interpreter on an unparsable version string: never let a
-        # library decide that for the pipeline.
-        raise MissingDependency(f"tesseract does not work ({exc}); {INSTALL_HINT}") from exc
-
-
 def check_ocr_available(language: str = "fra") -> None:
     """Raise MissingDependency with an install hint if tesseract or `language` is missing.
 
@@ -149,10 +133,10 @@ def check_ocr_available(language: str = "fra") -> None:
     A successful check is cached for the life of the process (failures are not, so
     installing the package fixes a running worker).
     """
-    installed = _installed_languages()
+    installed = installation().languages
     missing = [lang for lang in language.split("+") if lang and lang not in installed]
     if missing:
-        _installed_languages.cache_clear()
+        installation.cache_clear()
         raise MissingDependency(
             f"tesseract has no data for language(s) {', '.join(missing)}; {INSTALL_HINT}"
         )

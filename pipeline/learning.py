@@ -152,8 +152,8 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
                        explanation=f"{learned} confirms what the rules leaned to "
                                    f"({rules.explanation})")
     lacking = rules.service == TRIAGE and not rules.for_person
-    if opinion.probability >= settings.override_probability and rules.service != TRIAGE or (
-            lacking and opinion.probability >= settings.alone_probability):
+    overrides = rules.service != TRIAGE and opinion.probability >= settings.override_probability
+    if overrides or (lacking and opinion.probability >= settings.alone_probability):
         return replace(rules, service=opinion.service, copies=[
             c for c in rules.copies if c != opinion.service],
             explanation=f"{learned} (rules said {rules.service}: {rules.explanation})")

@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from typing import Any
 
 import pytesseract
@@ -80,21 +81,42 @@ def _engine(language: str) -> Any | None:
             f"tesseract cannot load language {language!r} ({exc}); {INSTALL_HINT}") from exc
 
 
+@dataclass(frozen=True)
+class Installation:
+    """The system's tesseract as `tesseract --list-langs` describes it."""
+
+    tessdata: str
+    languages: frozenset[str]
+
+
 @functools.lru_cache(maxsize=1)
+def installation() -> Installation:
+    """Where tesseract's language data is and which languages it has: one run of the
+    command per process (the language check and the in-process engine both need it)."""
+    command = pytesseract.pytesseract.tesseract_cmd  # the command a user may have set
+    try:
+        listing = subprocess.run([command, "--list-langs"], capture_output=True, text=True,
+                                 timeout=30, check=False)
+    except OSError as exc:
+        raise MissingDependency(f"tesseract is not installed; {INSTALL_HINT}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise MissingDependency(f"tesseract does not answer; {INSTALL_HINT}") from exc
+    lines = (listing.stdout + listing.stderr).splitlines()
+    header = next((n for n, line in enumerate(lines) if _LANGUAGES_HEADER.search(line)), None)
+    if listing.returncode != 0 or header is None:
+        raise MissingDependency(f"tesseract does not work (exit code {listing.returncode}: "
+                                f"{' '.join(lines)[:200]}); {INSTALL_HINT}")
+    return Installation(
+        tessdata=_LANGUAGES_HEADER.search(lines[header])[1],
+        languages=frozenset(line.strip() for line in lines[header + 1:] if line.strip()))
+
+
+_LANGUAGES_HEADER = re.compile(r'languages in "(.+?)"')
+
+
 def tessdata_dir() -> str:
     """The folder of the system tesseract's language data (TESSDATA_PREFIX if set)."""
-    if os.environ.get("TESSDATA_PREFIX"):
-        return os.environ["TESSDATA_PREFIX"]
-    try:
-        listing = subprocess.run(["tesseract", "--list-langs"], capture_output=True,
-                                 text=True, timeout=30, check=False)
-    except FileNotFoundError as exc:
-        raise MissingDependency(f"tesseract is not installed; {INSTALL_HINT}") from exc
-    found = re.search(r'"(.+?)"', listing.stdout + listing.stderr)
-    if found is None:
-        raise MissingDependency(f"tesseract does not say where its language data is; "
-                                f"{INSTALL_HINT}")
-    return found[1]
+    return os.environ.get("TESSDATA_PREFIX") or installation().tessdata
 
 
 def _ocr_words_by_command(page: Image.Image, language: str, dpi: int | None, timeout: float,

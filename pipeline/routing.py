@@ -84,18 +84,19 @@ def _side_lines(text: str) -> tuple[str, list[str]]:
         side, text = lines[:opening], "\n".join(lines[opening + 1:])
     kept: list[str] = []
     for page in text.split("\f"):
-        page_start = len(kept)
+        page_has_text = False
         enclosures = None  # "page" or "list" under an enclosures heading
         for line in page.split("\n"):
             folded = fold(line)
             if len(folded) < 60 and _ENCLOSURES.match(folded):
-                enclosures = "list" if any(fold(k) for k in kept[page_start:]) else "page"
+                enclosures = "list" if page_has_text else "page"
             elif enclosures == "list" and folded and not line.lstrip().startswith(_BULLETS):
                 enclosures = None
             if enclosures or len(_AMOUNT.findall(line)) >= 2:
                 side.append(line)
             else:
                 kept.append(line)
+                page_has_text = page_has_text or bool(folded)
         kept.append("")
     return "\n".join(kept), side
 

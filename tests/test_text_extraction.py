@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from pipeline import extraction_image, extraction_pdf
+from pipeline import extraction_pdf, ocr_engine
 from pipeline.errors import (
     CorruptDocument,
     EncryptedDocument,
@@ -357,13 +357,13 @@ def test_missing_language_is_a_missing_dependency() -> None:
 def test_missing_tesseract_is_a_missing_dependency(monkeypatch: pytest.MonkeyPatch) -> None:
     import pytesseract
 
-    extraction_image._installed_languages.cache_clear()
+    ocr_engine.installation.cache_clear()
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "no-such-tesseract-binary")
     try:
         with pytest.raises(MissingDependency, match="not installed"):
             check_ocr_available()
     finally:
-        extraction_image._installed_languages.cache_clear()
+        ocr_engine.installation.cache_clear()
 
 
 # --- plain text -------------------------------------------------------------------------------
