@@ -676,19 +676,25 @@ def samples() -> None:
 @samples.command()
 @click.option("--count", default=40, show_default=True, help="How many letters.")
 @click.option("--seed", default=1, show_default=True, help="Same seed, same bytes.")
-@click.option("--heldout", is_flag=True,
-              help="Use the held-out templates and phrase banks (never tune rules on them).")
 @click.option("--validation", is_flag=True,
-              help="Use the validation templates and phrase banks (tune rules on these).")
+              help="Use the validation phrase banks (tune rules on these).")
+@click.option("--crosscheck", is_flag=True,
+              help="Use the cross-check phrase banks (check that what was tuned on validation "
+                   "holds on unseen wording).")
+@click.option("--heldout", is_flag=True,
+              help="Use the held-out phrase banks (measure once, never tune on them).")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-def generate(count: int, seed: int, heldout: bool, validation: bool, out: Path) -> None:
-    """Generate realistic labelled mail of a commune into OUT (with OUT/labels.jsonl)."""
+def generate(count: int, seed: int, validation: bool, crosscheck: bool, heldout: bool,
+             out: Path) -> None:
+    """Generate realistic labelled mail of a commune into OUT (with OUT/labels.jsonl); the
+    main phrase banks unless another is named."""
     from samples.generate import generate as generate_corpus
 
-    if heldout and validation:
-        raise click.UsageError("--heldout and --validation are mutually exclusive")
-    labels = generate_corpus(out, count, seed,
-                             "heldout" if heldout else "validation" if validation else "main")
+    banks = [name for name, chosen in (("validation", validation), ("crosscheck", crosscheck),
+                                       ("heldout", heldout)) if chosen]
+    if len(banks) > 1:
+        raise click.UsageError("--validation, --crosscheck and --heldout are mutually exclusive")
+    labels = generate_corpus(out, count, seed, banks[0] if banks else "main")
     click.echo(f"{len(labels)} letters written to {out} (labels in {out / 'labels.jsonl'})")
 
 

@@ -4,10 +4,12 @@ Usage::
 
     python -m samples.generate --count 40 --seed 1 samples
     python -m samples.generate --count 100 --seed 7 --validation build/validation
+    python -m samples.generate --count 100 --seed 7 --crosscheck build/crosscheck
     python -m samples.generate --count 100 --seed 7 --heldout build/heldout
 
-Three phrase banks: ``main`` (train on it), ``validation`` (tune rules on it) and
-``heldout`` (measure once, never tune on it).
+Four phrase banks: ``main`` (train on it), ``validation`` (tune rules on it),
+``crosscheck`` (check that what was tuned holds on unseen wording) and ``heldout``
+(measure once, never tune on it).
 
 Writes ``OUT/mail/NNNN-<name>.<ext>`` and ``OUT/labels.jsonl``.  The same arguments always
 produce byte-identical files.  See ``samples/README.md`` for the label conventions.
@@ -27,7 +29,7 @@ from types import ModuleType
 
 import numpy as np
 
-from samples import corpus_banks, corpus_heldout, corpus_validation
+from samples import corpus_banks, corpus_crosscheck, corpus_heldout, corpus_validation
 from samples.corpus_common import DOC_TYPE_SERVICE, LABEL_KEYS, Letter
 from samples.corpus_content import build_letter
 from samples.corpus_email import build_email
@@ -54,10 +56,12 @@ KIND_FILE = {"pdf": ("courrier", "pdf"), "png": ("numerisation", "png"),
 # Roughly one item in twenty is a letter nobody can route without reading it.
 TRIAGE_SLOT = 11
 OWN_FILE = re.compile(r"^\d{4}-(courrier|numerisation|message)\.(pdf|png|jpg|tif|eml)$")
-# Phrase banks by name: train on "main", tune on "validation", measure once on "heldout".
+# Phrase banks by name: train on "main", tune on "validation", check on "crosscheck", measure
+# once on "heldout".
 BANKS: dict[str, ModuleType] = {
     "main": corpus_banks,
     "validation": corpus_validation,
+    "crosscheck": corpus_crosscheck,
     "heldout": corpus_heldout,
 }
 
@@ -148,9 +152,10 @@ def generate(out_dir: Path, count: int, seed: int, bank: str = "main") -> list[d
     """Write ``count`` documents under ``out_dir/mail/`` plus ``out_dir/labels.jsonl``.
 
     ``bank`` names the phrase banks and layouts: ``"main"`` (the default, to train on),
-    ``"validation"`` (to tune rules on) or ``"heldout"`` (to measure once, never to tune
-    on).  Returns the label dicts in file order.  Earlier generator output in
-    ``out_dir/mail`` is removed so that the directory always matches the labels.
+    ``"validation"`` (to tune rules on), ``"crosscheck"`` (to check that what was tuned
+    holds on unseen wording) or ``"heldout"`` (to measure once, never to tune on).
+    Returns the label dicts in file order.  Earlier generator output in ``out_dir/mail`` is
+    removed so that the directory always matches the labels.
     """
     return _generate(Path(out_dir), count, seed, bank, progress=None)
 
@@ -189,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--validation", action="store_const", dest="bank", const="validation",
                        default="main", help="use the validation banks/layouts (to tune on)")
+    which.add_argument("--crosscheck", action="store_const", dest="bank", const="crosscheck",
+                       help="use the cross-check banks/layouts (to check what was tuned)")
     which.add_argument("--heldout", action="store_const", dest="bank", const="heldout",
                        help="use the held-out banks/layouts (to measure, never to tune on)")
     args = parser.parse_args(argv)

@@ -12,14 +12,14 @@ import re
 import string
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from samples import corpus_banks, corpus_validation
+from samples import corpus_banks, corpus_crosscheck, corpus_validation
 from samples.corpus_common import DOC_TYPE_SERVICE, FORMAT_KINDS, LABEL_KEYS, SERVICES, luhn_ok
 from samples.corpus_content import build_letter
 from samples.generate import generate, main
@@ -60,9 +60,10 @@ def test_heldout_uses_other_banks(tmp_path: Path) -> None:
     assert (tmp_path / "labels.jsonl").read_text(encoding="utf-8").count("\n") == 4
 
 
-def test_validation_bank_is_deterministic(tmp_path: Path) -> None:
-    first = generate(tmp_path / "a", count=6, seed=3, bank="validation")
-    second = generate(tmp_path / "b", count=6, seed=3, bank="validation")
+@pytest.mark.parametrize("bank", ["validation", "crosscheck"])
+def test_tuning_banks_are_deterministic(tmp_path: Path, bank: str) -> None:
+    first = generate(tmp_path / "a", count=6, seed=3, bank=bank)
+    second = generate(tmp_path / "b", count=6, seed=3, bank=bank)
     assert first == second
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
     for label in first:
@@ -73,20 +74,24 @@ def test_validation_bank_is_deterministic(tmp_path: Path) -> None:
         {label["sender"] for label in main_labels})
 
 
-def test_validation_flag_of_the_command_line(tmp_path: Path) -> None:
-    assert main(["--count", "2", "--seed", "3", "--validation", str(tmp_path / "a")]) == 0
+@pytest.mark.parametrize("bank", ["validation", "crosscheck"])
+def test_bank_flags_of_the_command_line(tmp_path: Path, bank: str) -> None:
+    assert main(["--count", "2", "--seed", "3", f"--{bank}", str(tmp_path / "a")]) == 0
     labels = (tmp_path / "a" / "labels.jsonl").read_text(encoding="utf-8")
     assert labels == "".join(json.dumps(label, ensure_ascii=False) + "\n" for label in
-                             generate(tmp_path / "c", count=2, seed=3, bank="validation"))
+                             generate(tmp_path / "c", count=2, seed=3, bank=bank))
     with pytest.raises(SystemExit):
-        main(["--count", "1", "--validation", "--heldout", str(tmp_path / "e")])
+        main(["--count", "1", f"--{bank}", "--heldout", str(tmp_path / "e")])
 
 
-def test_validation_bank_covers_every_doc_type_with_the_same_service() -> None:
-    assert corpus_validation.NAME == "validation"
-    assert list(corpus_validation.DOCS) == list(corpus_banks.DOCS)
-    public_bodies = set(corpus_validation.PUBLIC)
-    for key, spec in corpus_validation.DOCS.items():
+TUNING_BANKS = [corpus_validation, corpus_crosscheck]
+
+
+@pytest.mark.parametrize("bank", TUNING_BANKS, ids=lambda bank: bank.NAME)
+def test_tuning_banks_cover_every_doc_type_with_the_same_service(bank: ModuleType) -> None:
+    assert list(bank.DOCS) == list(corpus_banks.DOCS)
+    public_bodies = set(bank.PUBLIC)
+    for key, spec in bank.DOCS.items():
         main_spec = corpus_banks.DOCS[key]
         doc_type = key.split(":")[0]
         assert doc_type in DOC_TYPE_SERVICE
@@ -96,15 +101,15 @@ def test_validation_bank_covers_every_doc_type_with_the_same_service() -> None:
         if spec["sender"].startswith("public:"):
             assert spec["sender"].split(":")[1] in public_bodies
         for seed in range(12):
-            letter = build_letter(random.Random(f"{key}/{seed}"), corpus_validation, key)
+            letter = build_letter(random.Random(f"{key}/{seed}"), bank, key)
             assert letter.doc_type == doc_type
             assert letter.service == DOC_TYPE_SERVICE[doc_type]
             assert letter.paragraphs and letter.closing and letter.salutation
-    assert {DOC_TYPE_SERVICE[key.split(":")[0]] for key in corpus_validation.DOCS} == set(SERVICES)
-    invoicing = [t for t in corpus_validation.COMPANIES if t in corpus_validation.CATALOGUE]
+    assert {DOC_TYPE_SERVICE[key.split(":")[0]] for key in bank.DOCS} == set(SERVICES)
+    invoicing = [t for t in bank.COMPANIES if t in bank.CATALOGUE]
     assert invoicing
-    for _, _, town in corpus_validation.NOTAIRES:
-        assert town in dict(corpus_validation.PLACES)
+    for _, _, town in bank.NOTAIRES:
+        assert town in dict(bank.PLACES)
 
 
 class _Probe(str):
@@ -131,9 +136,9 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
-def test_validation_templates_use_only_filled_placeholders() -> None:
+@pytest.mark.parametrize("bank", TUNING_BANKS, ids=lambda bank: bank.NAME)
+def test_tuning_templates_use_only_filled_placeholders(bank: ModuleType) -> None:
     allowed = _context_keys()
-    bank = corpus_validation
     templates = [*bank.CLOSINGS, *bank.PRO_CLOSINGS, *bank.SALUTATIONS, *bank.ANNEX_LINES]
     for spec in bank.DOCS.values():
         templates += [s for s in spec["subjects"] if s]
@@ -156,16 +161,21 @@ def _bank_texts(bank) -> tuple[list[str], list[str]]:
     return subjects, [_norm(t).lower() for t in texts]
 
 
-def test_validation_wording_differs_from_the_main_bank() -> None:
-    main_subjects, main_texts = _bank_texts(corpus_banks)
-    val_subjects, val_texts = _bank_texts(corpus_validation)
-    assert set(val_subjects).isdisjoint(main_subjects)
-    main_blob = "\n".join(main_texts)
-    for text in val_texts:
+@pytest.mark.parametrize("bank, reference", [
+    (corpus_validation, corpus_banks), (corpus_crosscheck, corpus_banks),
+    (corpus_crosscheck, corpus_validation)], ids=["validation-main", "crosscheck-main",
+                                                  "crosscheck-validation"])
+def test_tuning_wording_differs_from_the_banks_before_it(bank: ModuleType,
+                                                         reference: ModuleType) -> None:
+    ref_subjects, ref_texts = _bank_texts(reference)
+    subjects, texts = _bank_texts(bank)
+    assert set(subjects).isdisjoint(ref_subjects)
+    ref_blob = "\n".join(ref_texts)
+    for text in texts:
         for sentence in re.split(r"(?<=[.!?;:])\s+", text):
             if len(sentence.split()) >= 5:
-                assert sentence not in main_blob, sentence
-    for key, spec in corpus_validation.DOCS.items():
+                assert sentence not in ref_blob, sentence
+    for key, spec in bank.DOCS.items():
         main_spec = corpus_banks.DOCS[key]
         assert len(spec["subjects"]) >= len(main_spec["subjects"]), key
         assert len(spec["paras"]) >= len(main_spec["paras"]) - 1, key
@@ -173,11 +183,11 @@ def test_validation_wording_differs_from_the_main_bank() -> None:
             assert len(group) >= len(main_group), key
     for name in ("PLACES", "LAST", "FIRST_F", "FIRST_M", "STREETS", "ASSOCIATIONS", "NOTAIRES",
                  "ELUS", "SCHOOLS", "PROJECTS", "EVENTS", "JOBS", "CHILD_NAMES", "LAYOUTS"):
-        val, ref = getattr(corpus_validation, name), getattr(corpus_banks, name)
-        assert not [item for item in val if item in ref], name
-    val_firms = {n for firms in corpus_validation.COMPANIES.values() for _, n in firms}
-    assert val_firms.isdisjoint(n for firms in corpus_banks.COMPANIES.values() for _, n in firms)
-    assert corpus_validation.MAIRIE["commune"] != corpus_banks.MAIRIE["commune"]
+        mine, ref = getattr(bank, name), getattr(reference, name)
+        assert not [item for item in mine if item in ref], name
+    firms = {n for firms in bank.COMPANIES.values() for _, n in firms}
+    assert firms.isdisjoint(n for firms in reference.COMPANIES.values() for _, n in firms)
+    assert bank.MAIRIE["commune"] != reference.MAIRIE["commune"]
 
 
 def _check_label(label: dict, root: Path) -> None:
