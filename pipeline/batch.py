@@ -48,6 +48,9 @@ def run_batch(
         assert node.register is not None
         inbox = config.default_commune.inbox
         inbox.mkdir(parents=True, exist_ok=True)
+        # a data dir used before may hold letters of the same names (a second labelled
+        # folder): only the items these drops register are theirs
+        earlier = {row["id"] for row in node.register.progress()}
         names = _unique_names(files)
         dropped_at: dict[str, float] = {}
         for source, name in zip(files, names, strict=True):
@@ -58,7 +61,8 @@ def run_batch(
         while len(outcomes) < len(files) and time.monotonic() < deadline:
             for row in node.register.progress():
                 name = row["filename"]
-                if name in dropped_at and name not in outcomes and row["status"] in FINAL:
+                if (name in dropped_at and name not in outcomes and row["id"] not in earlier
+                        and row["status"] in FINAL):
                     finished = _timestamp(row["updated_at"])
                     item = node.register.item(row["id"])
                     outcome = BatchOutcome(files[names.index(name)], name, item,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch import run_batch
+from pipeline.config import Config
 from pipeline.labels import read_labels
 from pipeline.learning import labelled_examples
 from tests.conftest import SAMPLES, courrier
@@ -72,6 +74,21 @@ def test_a_classifier_trained_on_a_labelled_folder_routes_the_evaluated_one(
     assert learned["trained_on"]["letters"] == 20 + len(
         [label for label in background if label["service"] != "triage"])
     assert learned["trained_on"]["folders"] == [str(folder) for folder in train]
+
+
+@pytest.mark.slow
+def test_folders_read_one_after_the_other_each_give_their_own_letters(
+        tmp_path: Path, config: Config) -> None:
+    # labelled folders name their files alike (mail/0001-courrier.pdf…): the second must
+    # not be answered with the first one's letters
+    texts = {"a": "Objet : columbarium\nUne case au columbarium, s'il vous plaît.",
+             "b": "Objet : cantine\nInscription de mon fils à la cantine."}
+    outcomes = []
+    for folder, text in texts.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lettre.txt").write_text(text, encoding="utf-8")
+        outcomes += run_batch(config, [tmp_path / folder / "lettre.txt"], timeout=120)
+    assert [outcome.item["text"].strip() for outcome in outcomes] == list(texts.values())
 
 
 def test_the_evaluated_folder_cannot_be_the_training_one(config_file: Path) -> None:
