@@ -88,10 +88,11 @@ class LearningConfig:
 
     min_examples: int = 30
     retrain_after_corrections: int = 10
-    override_probability: float = 0.9
-    alone_probability: float = 0.8
+    override_probability: float = 0.6
+    alone_probability: float = 0.4
     doubt_probability: float = 0.5
-    agree_probability: float = 0.4
+    agree_probability: float = 0.3
+    dissent_probability: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Routing that learns from the register: the letters people let through and the ones they
 corrected with `courrier reroute`.
 
-A statistical classifier (TF-IDF words and word pairs, logistic regression) is trained on
-the register's routed letters, each correction weighing `CORRECTION_WEIGHT` times an
-uncorrected routing. It gives an opinion beside the rules; `combine` decides between them
-and says why. The model lives with the register (its only trainer), in the data dir.
+A statistical classifier (TF-IDF words, logistic regression) is trained on the register's
+routed letters, each correction weighing `CORRECTION_WEIGHT` times an uncorrected routing,
+and on the letters a person took from `triage` and kept (thanks, advertising, several
+matters): it learns those as a service of their own, `triage`. It gives an opinion beside
+the rules; `combine` decides between them and says why. The model lives with the register
+(its only trainer), in the data dir.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import pickle
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,13 @@ CORRECTION_WEIGHT = 5.0
 class Opinion:
     service: str
     probability: float
+    # what the model gives every service it knows, triage included
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def of(self, service: str) -> float:
+        if service == self.service:
+            return self.probability
+        return self.probabilities.get(service, 0.0)
 
 
 @dataclass(frozen=True)
@@ -47,13 +56,14 @@ def features(text: str, subject: str | None) -> str:
 
 
 def training_examples(register: Register) -> list[Example]:
-    """Routed letters (labelled with their service as it stands, corrections included)."""
+    """Routed letters (labelled with their service as it stands, corrections included), and
+    letters a person took from triage without rerouting them: theirs to keep."""
     corrected = register.corrected_items()
     examples = []
     for item in register.db.query(
-            "SELECT id, text, subject, service FROM items WHERE status IN "
-            "('routed', 'delivered', 'closed') AND service IS NOT NULL AND service != ?",
-            (TRIAGE,)):
+            "SELECT id, text, subject, service FROM items WHERE service IS NOT NULL AND ("
+            "(status IN ('routed', 'delivered', 'closed') AND service != :triage) OR "
+            "(status = 'delivered' AND service = :triage))", {"triage": TRIAGE}):
         weight = CORRECTION_WEIGHT if item["id"] in corrected else 1.0
         examples.append(Example(features(item["text"] or "", item["subject"]),
                                 item["service"], weight))
@@ -82,12 +92,13 @@ class RoutingModel:
         from sklearn.pipeline import make_pipeline
 
         classifier = make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                            max_features=100_000),
-            # weakly regularised: at C=10 the model was right on 85 % of the validation
-            # letters but gave a median probability of 0.38, too timid to be heard; at 30
-            # it is as right and says so (docs/routing-quality.md)
-            LogisticRegression(max_iter=2000, C=30.0),
+            # single words: word pairs learned the wording of the letters trained on, and
+            # read letters worded otherwise worse (docs/routing-quality.md)
+            TfidfVectorizer(sublinear_tf=True),
+            # weakly regularised: at C=10 the model was as often right but too timid to be
+            # heard (median probability 0.38); balanced, so that the services and triage
+            # that get little mail are not drowned by those that get much
+            LogisticRegression(max_iter=2000, C=30.0, class_weight="balanced"),
         )
         classifier.fit([e.text for e in examples], [e.service for e in examples],
                        logisticregression__sample_weight=[e.weight for e in examples])
@@ -96,7 +107,9 @@ class RoutingModel:
     def opinion(self, text: str, subject: str | None) -> Opinion:
         probabilities = self.classifier.predict_proba([features(text, subject)])[0]
         best = int(probabilities.argmax())
-        return Opinion(str(self.classifier.classes_[best]), float(probabilities[best]))
+        return Opinion(str(self.classifier.classes_[best]), float(probabilities[best]),
+                       {str(service): float(p) for service, p
+                        in zip(self.classifier.classes_, probabilities, strict=True)})
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,10 +131,11 @@ class RoutingModel:
 
 
 def labelled_examples(letters: list[tuple[dict[str, Any], str | None]]) -> list[Example]:
-    """Examples from registered letters and the service a person says each belongs to
-    (`courrier eval --train-on`: a labelled corpus standing in for a register in use)."""
+    """Examples from registered letters and the service a person says each belongs to,
+    `triage` for those a person keeps (`courrier eval --train-on`: a labelled corpus
+    standing in for a register in use)."""
     return [Example(features(item.get("text") or "", item.get("subject")), service, 1.0)
-            for item, service in letters if service and service not in (TRIAGE, "quarantine")]
+            for item, service in letters if service and service != "quarantine"]
 
 
 def train_model(register: Register, path: Path, settings: LearningConfig
@@ -146,21 +160,39 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
                f"learned: {opinion.service} p={opinion.probability:.2f}")
     if opinion.service == rules.service:
         return replace(rules, explanation=f"{rules.explanation}; {learned} agrees")
+    if rules.service == TRIAGE:
+        return _beside_triage(rules, opinion, settings, learned)
+    if opinion.service != TRIAGE and opinion.probability >= settings.override_probability:
+        return replace(rules, service=opinion.service, copies=[
+            c for c in rules.copies if c != opinion.service],
+            explanation=f"{learned} (rules said {rules.service}: {rules.explanation})")
+    if opinion.probability >= settings.doubt_probability:
+        return replace(rules, service=TRIAGE, copies=[],
+                       explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
+                                   f"rules: {rules.explanation}")
+    if opinion.of(rules.service) < settings.dissent_probability:
+        # the model leans nowhere surely, but finds next to nothing of the rules' service:
+        # the rules' keywords most likely belong to something else the letter mentions
+        return replace(rules, service=TRIAGE, copies=[], explanation=(
+            f"learning finds little of {rules.service} in it "
+            f"(p={opinion.of(rules.service):.2f}; {learned}); rules: {rules.explanation}"))
+    return replace(rules, explanation=f"{rules.explanation}; {learned} (not trusted)")
+
+
+def _beside_triage(rules: Decision, opinion: Opinion, settings: LearningConfig,
+                   learned: str) -> Decision:
+    """What the model may do with a letter the rules sent to triage: route it when the
+    rules only lacked evidence, never when they left it to a person."""
+    if rules.for_person:
+        return replace(rules, explanation=f"{rules.explanation}; {learned} (left to a person)")
     if opinion.service in rules.candidates and opinion.probability >= settings.agree_probability:
         # two independent readings of the letter lean the same way: enough to route it
         return replace(rules, service=opinion.service, candidates=[],
                        explanation=f"{learned} confirms what the rules leaned to "
                                    f"({rules.explanation})")
-    lacking = rules.service == TRIAGE and not rules.for_person
-    overrides = rules.service != TRIAGE and opinion.probability >= settings.override_probability
-    if overrides or (lacking and opinion.probability >= settings.alone_probability):
-        return replace(rules, service=opinion.service, copies=[
-            c for c in rules.copies if c != opinion.service],
-            explanation=f"{learned} (rules said {rules.service}: {rules.explanation})")
-    if rules.service != TRIAGE and opinion.probability >= settings.doubt_probability:
-        return replace(rules, service=TRIAGE, copies=[],
-                       explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
-                                   f"rules: {rules.explanation}")
+    if opinion.probability >= settings.alone_probability:
+        return replace(rules, service=opinion.service,
+                       explanation=f"{learned} (rules said triage: {rules.explanation})")
     return replace(rules, explanation=f"{rules.explanation}; {learned} (not trusted)")
 
 

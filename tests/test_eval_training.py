@@ -3,6 +3,7 @@ another is scored, so that the report measures the rules and the learning togeth
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -13,16 +14,17 @@ import pytest
 from pipeline.batch import run_batch
 from pipeline.config import Config
 from pipeline.labels import read_labels
-from pipeline.learning import labelled_examples
+from pipeline.learning import labelled_examples, training_examples
+from pipeline.register import Register
 from tests.conftest import SAMPLES, courrier
 from tests.test_learned_routing import columbarium_letter
 
 
-def test_only_letters_a_person_placed_in_a_service_are_learned_from() -> None:
+def test_only_letters_a_person_placed_in_a_service_or_kept_are_learned_from() -> None:
     item = {"text": "Objet : columbarium", "subject": "columbarium"}
     examples = labelled_examples([(item, "services-techniques"), (item, "triage"),
                                   (item, "quarantine"), (item, None)])
-    assert [e.service for e in examples] == ["services-techniques"]
+    assert [e.service for e in examples] == ["services-techniques", "triage"]
     assert "columbarium" in examples[0].text
 
 
@@ -71,8 +73,7 @@ def test_a_classifier_trained_on_a_labelled_folder_routes_the_evaluated_one(
     assert "trained_on" not in rules_only
     learned = evaluate("--train-on", str(train[0]), "--train-on", str(train[1]))
     assert learned["routing_accuracy"] == 1.0
-    assert learned["trained_on"]["letters"] == 20 + len(
-        [label for label in background if label["service"] != "triage"])
+    assert learned["trained_on"]["letters"] == 20 + len(background)
     assert learned["trained_on"]["folders"] == [str(folder) for folder in train]
 
 
@@ -96,3 +97,32 @@ def test_the_evaluated_folder_cannot_be_the_training_one(config_file: Path) -> N
                       str(config_file), check=False)
     assert result.returncode != 0
     assert "other folders" in result.stderr
+
+
+def test_the_register_teaches_what_people_kept_from_triage_and_nothing_undecided(
+        tmp_path: Path) -> None:
+    register = Register(tmp_path / "courrier.db")
+    try:
+        def letter(text: str, service: str, taken_by: str | None = None) -> int:
+            content = text.encode()
+            arrival = register.register_arrival(
+                commune="a", filename=f"{len(text)}.txt", source_path="x", mtime_ns=1,
+                size=len(content), sha256=hashlib.sha256(content).hexdigest(), source="scan",
+                ocr_message={})
+            register.record_extraction(arrival.item_id, {"text": text, "subject": None}, {})
+            register.record_routing(arrival.item_id, {"service": service,
+                                                      "explanation": "test"}, [])
+            if taken_by:
+                register.record_delivery(arrival.item_id, service, taken_by)
+            return arrival.item_id
+
+        letter("facture de la cantine", "finances")
+        letter("merci pour la fête du village", "triage", taken_by="secretariat")
+        letter("je ne sais pas de quoi il s'agit", "triage")  # nobody has looked at it yet
+        moved = letter("columbarium et jardin du souvenir", "triage", taken_by="secretariat")
+        register.reroute(moved, "services-techniques", "ce sont les services techniques",
+                         {}, {"service": "triage"})
+        learned = sorted((e.service, e.weight) for e in training_examples(register))
+        assert learned == [("finances", 1.0), ("services-techniques", 5.0), ("triage", 1.0)]
+    finally:
+        register.close()

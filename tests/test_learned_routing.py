@@ -24,8 +24,11 @@ RULES = Decision("etat-civil", "concession-cimetiere", 9.0, 0.9, "doc type conce
     (None, "etat-civil", "doc type concession"),
     (Opinion("etat-civil", 0.95), "etat-civil", "agrees"),
     (Opinion("services-techniques", 0.95), "services-techniques", "rules said etat-civil"),
-    (Opinion("services-techniques", 0.7), "triage", "disagree"),
-    (Opinion("services-techniques", 0.4), "etat-civil", "not trusted"),
+    (Opinion("services-techniques", 0.55), "triage", "disagree"),
+    (Opinion("triage", 0.55), "triage", "disagree"),  # it takes the letter for a person's
+    (Opinion("services-techniques", 0.4, {"etat-civil": 0.3}), "etat-civil", "not trusted"),
+    # unsure of its own choice, but sure it is hardly the rules' service
+    (Opinion("services-techniques", 0.4, {"etat-civil": 0.05}), "triage", "little of etat"),
 ])
 def test_rules_and_learning_combined(opinion, service, words) -> None:
     decision = combine(RULES, opinion, SETTINGS)
@@ -36,7 +39,10 @@ def test_rules_and_learning_combined(opinion, service, words) -> None:
 def test_learning_may_decide_alone_what_the_rules_send_to_triage() -> None:
     triage = Decision("triage", None, 0.0, 0.0, "no rule matched")
     assert combine(triage, Opinion("urbanisme", 0.85), SETTINGS).service == "urbanisme"
-    assert combine(triage, Opinion("urbanisme", 0.5), SETTINGS).service == "triage"
+    assert combine(triage, Opinion("urbanisme", 0.3), SETTINGS).service == "triage"
+    # a letter people keep for themselves (thanks, advertising) stays with them
+    kept = combine(triage, Opinion("triage", 0.9), SETTINGS)
+    assert kept.service == "triage" and "agrees" in kept.explanation
 
 
 def test_learning_confirms_a_service_the_rules_hesitated_over(config) -> None:
@@ -51,8 +57,8 @@ def test_learning_confirms_a_service_the_rules_hesitated_over(config) -> None:
                          None, rules)
     assert several.service == "triage" and several.for_person  # the rival is triage
     assert combine(several, Opinion("finances", 0.95), SETTINGS).service == "triage"
-    assert combine(close, Opinion("urbanisme", 0.3), SETTINGS).service == "triage"
-    assert combine(close, Opinion("etat-civil", 0.6), SETTINGS).service == "triage"
+    assert combine(close, Opinion("urbanisme", 0.25), SETTINGS).service == "triage"
+    assert combine(close, Opinion("etat-civil", 0.35), SETTINGS).service == "triage"
 
 
 def test_a_works_invoice_goes_to_finances_with_a_copy_to_the_technical_services(config) -> None:
