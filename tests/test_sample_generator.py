@@ -100,6 +100,8 @@ def test_tuning_banks_cover_every_doc_type_with_the_same_service(bank: ModuleTyp
             assert bool(spec.get(flag)) == bool(main_spec.get(flag)), (key, flag)
         if spec["sender"].startswith("public:"):
             assert spec["sender"].split(":")[1] in public_bodies
+        if spec.get("amount"):  # the label gives the sum claimed: every letter states it
+            assert all("{amount}" in para for para in spec["paras"][0]), key
         for seed in range(12):
             letter = build_letter(random.Random(f"{key}/{seed}"), bank, key)
             assert letter.doc_type == doc_type
