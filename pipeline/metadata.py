@@ -31,7 +31,7 @@ REGISTER_FIELDS = ("sender", "sender_email", "date", "subject", "references", "s
 
 _SUBJECT = re.compile(
     r"^\s*(?:objet|obiet|obj\.?|0bjet|concerne|sujet)(?:\s+d[ue]\s+(?:la\s+)?"
-    r"(?:courrier|demande|lettre|message))?\s*[:;.]\s*(?P<subject>.*?)\s*$",
+    r"(?:courrier|demande|lettre|message))?\s*[:;.–—-]\s*(?P<subject>.*?)\s*$",
     re.IGNORECASE)
 # The subject label without a colon ("Objet Demande de …") is common in OCR output.
 _SUBJECT_NO_COLON = re.compile(r"^\s*(?:objet|OBJET)\s+(?P<subject>[A-ZÀ-Ý].*?)\s*$")
@@ -91,6 +91,9 @@ _REMINDER = re.compile(
     r"toujours pas [ée]t[ée] r[ée]gl[ée]e?|en attente de (?:paiement|r[èe]glement))",
     re.IGNORECASE)
 _INVOICE_WORD = re.compile(r"\bfactur", re.IGNORECASE)
+_EUROS = re.compile(_AMOUNT + _CURRENCY, re.IGNORECASE)
+# a company footer states its share capital in euros: no sum of the letter
+_CAPITAL = re.compile(r"\bcapital\b", re.IGNORECASE)
 _SIRET = re.compile(r"\bSIRE[TN]\b\s*(?:n[°o]\s*)?:?\s*(?P<digits>[\dO](?:[\s.]?[\dO]){8,13})",
                     re.IGNORECASE)
 _VAT_NUMBER = re.compile(r"\bFR\s?[0-9A-Z]{2}\s?(?P<siren>\d{3}\s?\d{3}\s?\d{3})\b")
@@ -404,6 +407,11 @@ def _amount_with_confidence(text: str) -> tuple[float | None, float]:
         values = [v for v in values if v is not None]
         if values:
             return values[0], 0.6
+        # "notre facture de 2 094,59 €", "la facture (735,61 €)": the one sum it states
+        sums = {_to_float(m["amount"]) for line in text.splitlines()
+                if not _CAPITAL.search(line) for m in _EUROS.finditer(line)} - {None}
+        if len(sums) == 1:
+            return sums.pop(), 0.5
     return None, 0.0
 
 

@@ -143,6 +143,19 @@ def test_reminder_amount_without_ttc_label_and_grant_amount_ignored() -> None:
     assert extract_metadata(grant, None).amount_ttc is None
 
 
+@pytest.mark.parametrize("sentence, amount", [
+    ("Notre facture de 2 094,59 € reste impayée.", 2094.59),
+    ("La facture FA-12 (735,61 €) attend toujours son règlement, c'est un rappel.", 735.61),
+    # two sums and none named as the claim: which one is owed is a person's reading
+    ("Relance : la facture de 120,00 € et l'avoir de 20,00 € restent non réglés.", None),
+])
+def test_reminder_states_its_one_sum_without_naming_it(sentence: str, amount: float | None
+                                                       ) -> None:
+    text = (f"SARL Voirie Ouest\n\nMonsieur le Maire\n\n{sentence}\n\n"
+            "SARL Voirie Ouest – capital 7 500 € – SIRET 471 982 926 00977\n")
+    assert extract_metadata(text, None).amount_ttc == (pytest.approx(amount) if amount else None)
+
+
 def test_right_aligned_sender_block() -> None:
     text = """                                              Association Les Amis du Val
                                               8 place de l'Église
@@ -234,3 +247,15 @@ def test_date_line_beats_an_earlier_body_date() -> None:
 def test_subject_label_alone_on_its_line() -> None:
     text = "M. Paul Martin\n\nMonsieur le Maire\n\nObjet :\nDemande de raccordement\n\nMonsieur,"
     assert extract_metadata(text, None).subject == "Demande de raccordement"
+
+
+@pytest.mark.parametrize("line, subject", [
+    ("Objet – Déclaration de vacance d'emploi – enregistrement",
+     "Déclaration de vacance d'emploi – enregistrement"),
+    ("Objet — pacs", "pacs"),
+    ("Objet - Echéance dépassée au 21 août 2025", "Echéance dépassée au 21 août 2025"),
+    ("Sujet : Haie qui déborde", "Haie qui déborde"),
+])
+def test_subject_label_with_a_dash_or_another_word(line: str, subject: str) -> None:
+    text = f"M. Paul Martin\n\nMonsieur le Maire\n\n{line}\n\nMonsieur,"
+    assert extract_metadata(text, None).subject == subject
