@@ -73,8 +73,9 @@ _POSTCODE_LINE = re.compile(r"^\d{5}\s+\S")
 _AMOUNT = (r"(?P<amount>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+,\s?\d{2}|\d+,\s?\d{2}|"
            r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)")
 _CURRENCY = r"\s*(?:€|EUR\b|euros?\b|E\b|e\b|\u20ac|C\b)"
+# OCR reads the middle T of "TTC" as an I now and then ("Total TIC")
 _TTC_LABEL = re.compile(
-    r"(?:(?:montant\s*)?total\s*(?:g[ée]n[ée]ral\s*)?t\.?t\.?c\.?(?:\s*[àa]\s*payer)?|"
+    r"(?:(?:montant\s*)?total\s*(?:g[ée]n[ée]ral\s*)?t\.?[ti]\.?c\.?(?:\s*[àa]\s*payer)?|"
     r"montant\s*t\.?t\.?c\.?|net\s*[àa]\s*payer(?:\s*t\.?t\.?c\.?)?|"
     r"total\s*[àa]\s*payer|montant\s*[àa]\s*payer|reste\s*[àa]\s*payer|solde\s*d[ûu]|"
     r"montant\s*d[ûu])\s*(?:\(?(?:€|eur|euros)\)?)?\s*[:.]?\s*" + _AMOUNT + f"(?:{_CURRENCY})?",
@@ -86,7 +87,7 @@ _CLAIM = re.compile(
     r"s'[ée]levant\s+[àa]|soit)\s+" + _AMOUNT + _CURRENCY, re.IGNORECASE)
 # Only a letter about an unpaid invoice claims a sum: a grant "d'un montant de" is no claim.
 _REMINDER = re.compile(
-    r"\b(?:relance|impay[ée]e?s?|rappel\b|retard de (?:paiement|r[èe]glement)|"
+    r"\b(?:relance|impay[ée]e?s?|rappel\b|duplicata|retard de (?:paiement|r[èe]glement)|"
     r"mise en demeure|rest(?:e|ant) d[ûu]e?|non r[ée]gl[ée]e?|"
     r"toujours pas [ée]t[ée] r[ée]gl[ée]e?|en attente de (?:paiement|r[èe]glement))",
     re.IGNORECASE)

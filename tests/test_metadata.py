@@ -128,6 +128,7 @@ def test_luhn_invalid_siret_is_ignored() -> None:
     ("TOTAL T.T.C. 1.234,56 €", 1234.56),
     ("Net à payer : 12 480,00 EUR", 12480.0),
     ("Montant total TTC 99,90 euros", 99.9),
+    ("Total TIC 2 519,20 €", 2519.2),           # OCR read the middle T as I
 ])
 def test_amount_ttc_in_french_and_ocr_forms(line: str, amount: float) -> None:
     text = f"SAS Bureau Plus\n\nMonsieur le Maire\n\nTotal HT 1 000,00 €\n{line}\n"
@@ -146,6 +147,8 @@ def test_reminder_amount_without_ttc_label_and_grant_amount_ignored() -> None:
 @pytest.mark.parametrize("sentence, amount", [
     ("Notre facture de 2 094,59 € reste impayée.", 2094.59),
     ("La facture FA-12 (735,61 €) attend toujours son règlement, c'est un rappel.", 735.61),
+    ("La facture ne vous est pas parvenue : en voici un duplicata, pour un montant de "
+     "3 582,97 €.", 3582.97),
     # two sums and none named as the claim: which one is owed is a person's reading
     ("Relance : la facture de 120,00 € et l'avoir de 20,00 € restent non réglés.", None),
 ])
