@@ -37,10 +37,11 @@ class Opinion:
     # what the model gives every service it knows, triage included
     probabilities: dict[str, float] = field(default_factory=dict)
 
-    def of(self, service: str) -> float:
+    def of(self, service: str) -> float | None:
+        """The model's probability of `service`; None for a service it never learned of."""
         if service == self.service:
             return self.probability
-        return self.probabilities.get(service, 0.0)
+        return self.probabilities.get(service)
 
 
 @dataclass(frozen=True)
@@ -170,12 +171,14 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
         return replace(rules, service=TRIAGE, copies=[],
                        explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
                                    f"rules: {rules.explanation}")
-    if opinion.of(rules.service) < settings.dissent_probability:
-        # the model leans nowhere surely, but finds next to nothing of the rules' service:
-        # the rules' keywords most likely belong to something else the letter mentions
+    share = opinion.of(rules.service)
+    if share is not None and share < settings.dissent_probability:
+        # the model leans nowhere surely, but finds next to nothing of the rules' service
+        # (one it knows): the rules' keywords most likely belong to something else the
+        # letter mentions
         return replace(rules, service=TRIAGE, copies=[], explanation=(
-            f"learning finds little of {rules.service} in it "
-            f"(p={opinion.of(rules.service):.2f}; {learned}); rules: {rules.explanation}"))
+            f"learning finds little of {rules.service} in it (p={share:.2f}; {learned}); "
+            f"rules: {rules.explanation}"))
     return replace(rules, explanation=f"{rules.explanation}; {learned} (not trusted)")
 
 

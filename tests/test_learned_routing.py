@@ -29,6 +29,8 @@ RULES = Decision("etat-civil", "concession-cimetiere", 9.0, 0.9, "doc type conce
     (Opinion("services-techniques", 0.4, {"etat-civil": 0.3}), "etat-civil", "not trusted"),
     # unsure of its own choice, but sure it is hardly the rules' service
     (Opinion("services-techniques", 0.4, {"etat-civil": 0.05}), "triage", "little of etat"),
+    # a service it never learned of is none of its business (a young register)
+    (Opinion("services-techniques", 0.4), "etat-civil", "not trusted"),
 ])
 def test_rules_and_learning_combined(opinion, service, words) -> None:
     decision = combine(RULES, opinion, SETTINGS)
