@@ -68,6 +68,11 @@ _BULLETS = (*"-–—•·*>0123456789", "o ")
 # a line with two amounts in euros is a line of a bill (quantity, unit price, total): what
 # was bought says less than the bill itself which service handles it
 _AMOUNT = re.compile(r"\d(?:[\d\s.,]*\d)?\s?(?:€|eur\b)", re.IGNORECASE)
+# A firm's legal mentions (SIRET, RCS, share capital, VAT number) are on all its letters,
+# advertising included: they say who writes, not that it is a bill.
+_LEGAL_MENTIONS = re.compile(
+    r"\b(sire[tn] (n )?\d|rcs [a-z-]+ ([ab] )?\d|capital( social)?( de)? \d|"
+    r"tva (intracommunautaire )?(n )?fr ?\d|code (ape|naf) \d)")
 # Above the line that opens a forwarded e-mail is the note of whoever forwarded it ("pour
 # suite à donner"), written by the mairie's own people: the message forwarded is the mail.
 _FORWARDED = re.compile(r"^(message transfere|forwarded message|original message|"
@@ -75,8 +80,8 @@ _FORWARDED = re.compile(r"^(message transfere|forwarded message|original message
 
 
 def _side_lines(text: str) -> tuple[str, list[str]]:
-    """The text without its enclosure lists, bill lines and forwarding note, and those
-    lines apart."""
+    """The text without its enclosure lists, bill lines, legal mentions and forwarding note,
+    and those lines apart."""
     side: list[str] = []
     lines = text.split("\n")
     opening = next((n for n, line in enumerate(lines) if _FORWARDED.match(fold(line))), None)
@@ -92,7 +97,7 @@ def _side_lines(text: str) -> tuple[str, list[str]]:
                 enclosures = "list" if page_has_text else "page"
             elif enclosures == "list" and folded and not line.lstrip().startswith(_BULLETS):
                 enclosures = None
-            if enclosures or len(_AMOUNT.findall(line)) >= 2:
+            if enclosures or len(_AMOUNT.findall(line)) >= 2 or _LEGAL_MENTIONS.search(folded):
                 side.append(line)
             else:
                 kept.append(line)

@@ -10,7 +10,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
 from pipeline.folding import fold
-from pipeline.routing import route_item, score_doc_types
+from pipeline.routing import ASIDE_FACTOR, route_item, score_doc_types
 from tests.conftest import config_text
 
 
@@ -168,6 +168,20 @@ def test_the_lines_of_a_bill_weigh_less_than_the_bill(rules) -> None:
     assert decision.service == "finances" and decision.doc_type == "devis"
     unpriced = route_item(quote.replace(" €", ""), None, rules)
     assert unpriced.margin < decision.margin
+
+
+def test_a_firms_legal_mentions_do_not_make_its_letter_a_bill(rules) -> None:
+    letter = ("Nous vous informons du déménagement de nos bureaux à Quimper.\n"
+              "SAS Lumière Ouest – capital 10 000 € – SIRET 601 344 021 00956 – "
+              "TVA FR46601344021 – RCS Quimper")
+
+    def bill_score(text: str) -> float:
+        return next(score for score, doc_type, _, _ in score_doc_types(text, None, rules)
+                    if doc_type == "facture")
+
+    # read as an aside, like a matter mentioned in passing
+    in_a_sentence = "Nos prix s'entendent hors TVA ; notre SIRET est le 601 344 021 00956."
+    assert bill_score(letter) == pytest.approx(ASIDE_FACTOR * bill_score(in_a_sentence))
 
 
 def test_related_document_types_reinforce_their_service(rules) -> None:
