@@ -34,14 +34,8 @@ CORRECTION_WEIGHT = 5.0
 class Opinion:
     service: str
     probability: float
-    # what the model gives every service it knows, triage included
+    # what the model gives every service it learned of, triage included
     probabilities: dict[str, float] = field(default_factory=dict)
-
-    def of(self, service: str) -> float | None:
-        """The model's probability of `service`; None for a service it never learned of."""
-        if service == self.service:
-            return self.probability
-        return self.probabilities.get(service)
 
 
 @dataclass(frozen=True)
@@ -171,7 +165,7 @@ def combine(rules: Decision, opinion: Opinion | None, settings: LearningConfig,
         return replace(rules, service=TRIAGE, copies=[],
                        explanation=f"rules ({rules.service}) and learning disagree: {learned}; "
                                    f"rules: {rules.explanation}")
-    share = opinion.of(rules.service)
+    share = opinion.probabilities.get(rules.service)
     if share is not None and share < settings.dissent_probability:
         # the model leans nowhere surely, but finds next to nothing of the rules' service
         # (one it knows): the rules' keywords most likely belong to something else the
